@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Xen selfballoon driver.
+#
+# Inside kbuild (in tree, or `make -C $(KDIR) M=$(PWD)`) this is a kbuild
+# Makefile.  Run directly, it builds the module out of tree against the
+# running kernel's headers (KDIR=... for others) and runs the project's
+# commands: demo, check, check-fast.
+#
+# The module is xen_selfballoon.ko: kbuild cannot name a composite object
+# after one of its parts, and xen-selfballoon.c is one of them.
+
+ifneq ($(KERNELRELEASE),)
+
+ifneq ($(KBUILD_EXTMOD),)
+CONFIG_XEN_SELFBALLOONING := m
+endif
+
+obj-$(CONFIG_XEN_SELFBALLOONING) += xen_selfballoon.o
+xen_selfballoon-y := xen-selfballoon.o sysfs.o selfballoon-policy.o \
+		     frontswap-shrink.o
+
+else
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+
+modules_install:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+
+demo:
+	scripts/demo.sh
+
+check:
+	scripts/check.sh
+
+check-fast:
+	scripts/check.sh --fast
+
+.PHONY: modules clean modules_install demo check check-fast
+
+endif

@@ -1,0 +1,480 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Xen selfballoon driver: balloon a domU toward its own memory demand.
+ *
+ * Every selfballoon_interval seconds a delayed work reads Committed_AS
+ * (vm_memory_committed()) and the balloon driver's balloon_stats, computes a
+ * goal and moves the balloon target one hysteresis step toward it, never
+ * below a floor (selfballoon-policy.c).  Frontswap self-shrinking shares the
+ * tick (frontswap-shrink.c).  The tunables live in the sysfs group
+ * "selfballoon" of /sys/devices/system/xen_memory/xen_memory0 (sysfs.c).
+ *
+ * A port of drivers/xen/xen-selfballoon.c (Linux 3.1 to 5.2, Dan
+ * Magenheimer, Oracle), removed upstream with tmem in Linux 5.3.
+ *
+ * Built into the kernel, xen-balloon.c hands us its device through
+ * register_xen_selfballooning() and the real totalreserve_pages and max_pfn
+ * are used.  As a module for a stock kernel, which exports neither, we find
+ * the device and compute equivalents through exported interfaces only (see
+ * Documentation/xen-selfballoon.rst, "Module and in-tree builds").
+ */
+
+#define pr_fmt(fmt) "xen:selfballoon: " fmt
+
+#include <linux/cpu.h>
+#include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/module.h>
+#include <linux/nodemask.h>
+#include <linux/string_helpers.h>
+
+#include <xen/balloon.h>
+#include <xen/xen.h>
+#include <xen/xenbus.h>
+#include <asm/xen/hypercall.h>
+
+#include "xen-selfballoon.h"
+
+struct selfballoon selfballoon = {
+	.lock = __MUTEX_INITIALIZER(selfballoon.lock),
+	.stats_lock = __SPIN_LOCK_UNLOCKED(selfballoon.stats_lock),
+};
+
+/*
+ * The boot switches.  Built in, they are the kernel command line words
+ * "selfballooning", "noselfballooning" and "noselfshrink", as in Linux 3.1.
+ * As a module they are boolean parameters of the same names, so the same
+ * words follow the module name: "modprobe xen_selfballoon selfballooning".
+ * "noselfballooning" wins over "selfballooning".
+ */
+static bool selfballooning;
+static bool noselfballooning;
+static bool noselfshrink;
+
+#ifdef MODULE
+module_param(selfballooning, bool, 0444);
+MODULE_PARM_DESC(selfballooning,
+		 "Start selfballooning at load even where the hypervisor has no tmem (default: off)");
+module_param(noselfballooning, bool, 0444);
+MODULE_PARM_DESC(noselfballooning,
+		 "Do not start selfballooning at load, even where the hypervisor has tmem (default: off)");
+module_param(noselfshrink, bool, 0444);
+MODULE_PARM_DESC(noselfshrink,
+		 "Do not start frontswap self-shrinking at load (default: off)");
+#else
+static int __init selfballooning_setup(char *s)
+{
+	selfballooning = true;
+	return 1;
+}
+__setup("selfballooning", selfballooning_setup);
+
+static int __init noselfballooning_setup(char *s)
+{
+	noselfballooning = true;
+	return 1;
+}
+__setup("noselfballooning", noselfballooning_setup);
+
+static int __init noselfshrink_setup(char *s)
+{
+	noselfshrink = true;
+	return 1;
+}
+__setup("noselfshrink", noselfshrink_setup);
+#endif
+
+#ifdef MODULE
+/*
+ * totalreserve_pages is not exported.  calculate_totalreserve_pages() keeps
+ * the same sum per node in pglist_data.totalreserve_pages, and NODE_DATA()
+ * reaches every node through the exported node_data (or contig_page_data).
+ */
+static unsigned long selfballoon_totalreserve_pages(void)
+{
+	unsigned long pages = 0;
+	int nid;
+
+	for_each_online_node(nid)
+		pages += READ_ONCE(NODE_DATA(nid)->totalreserve_pages);
+	return pages;
+}
+
+/*
+ * max_pfn is not exported.  get_num_physpages() (the present pages of all
+ * online nodes) is the closest exported measure of the guest's
+ * pseudo-physical size; it leaves out the holes below max_pfn.
+ */
+static unsigned long selfballoon_max_pfn(void)
+{
+	return get_num_physpages();
+}
+#else
+static unsigned long selfballoon_totalreserve_pages(void)
+{
+	return totalreserve_pages;
+}
+
+static unsigned long selfballoon_max_pfn(void)
+{
+	return max_pfn;
+}
+#endif
+
+/*
+ * Frontswap is gone from modern kernels and zswap, its successor, exports
+ * nothing a module could read or shrink; see the documentation.
+ */
+static bool selfballoon_frontswap_supported(void)
+{
+	return false;
+}
+
+static unsigned long selfballoon_frontswap_pages(void)
+{
+	return 0;
+}
+
+static void selfballoon_frontswap_shrink(unsigned long target_pages)
+{
+}
+
+static unsigned long pages_to_kb(unsigned long pages)
+{
+	return pages << (PAGE_SHIFT - 10);
+}
+
+/* Express a totalram_pages() quantity in balloon_stats.current_pages terms. */
+static unsigned long balloon_kb(const struct selfballoon_sample *s,
+				unsigned long pages)
+{
+	return pages_to_kb(selfballoon_to_balloon_pages(pages,
+							s->balloon_current_pages,
+							s->totalram_pages));
+}
+
+static void selfballoon_read_sample(struct selfballoon_sample *s,
+				    bool frontswap_on)
+{
+	s->committed_pages = vm_memory_committed();
+	s->totalram_pages = totalram_pages();
+	s->balloon_current_pages = READ_ONCE(balloon_stats.current_pages);
+	s->totalreserve_pages = selfballoon_totalreserve_pages();
+	s->max_pfn = selfballoon_max_pfn();
+	s->frontswap_pages = frontswap_on ? selfballoon_frontswap_pages() : 0;
+}
+
+static void selfballoon_tick(struct work_struct *work)
+{
+	struct selfballoon *sb = container_of(to_delayed_work(work),
+					      struct selfballoon, work);
+	bool balloon_on = READ_ONCE(sb->selfballooning);
+	bool frontswap_on = READ_ONCE(sb->frontswap_selfshrinking);
+	struct selfballoon_decision d = { };
+	struct selfballoon_sample s;
+	bool shrink = false;
+	unsigned long frontswap_target;
+	u64 start = ktime_get_ns();
+
+	selfballoon_read_sample(&s, frontswap_on);
+	if (balloon_on) {
+		struct selfballoon_params p = {
+			.downhysteresis = READ_ONCE(sb->tunables[SB_DOWNHYSTERESIS]),
+			.uphysteresis = READ_ONCE(sb->tunables[SB_UPHYSTERESIS]),
+			.reserved_mb = READ_ONCE(sb->tunables[SB_RESERVED_MB]),
+			.min_usable_mb = READ_ONCE(sb->tunables[SB_MIN_USABLE_MB]),
+		};
+
+		selfballoon_decide(&s, &p, &d);
+		balloon_set_new_target(d.balloon_target_pages);
+		sb->touched_balloon = true;
+	}
+	if (frontswap_on) {
+		unsigned int inertia = READ_ONCE(sb->tunables[SB_FRONTSWAP_INERTIA]);
+
+		if (xchg(&sb->frontswap_reset, false))
+			frontswap_shrink_reset(&sb->frontswap, inertia);
+		shrink = frontswap_shrink_decide(&sb->frontswap, s.frontswap_pages,
+						 inertia,
+						 READ_ONCE(sb->tunables[SB_FRONTSWAP_HYSTERESIS]),
+						 &frontswap_target);
+		if (shrink)
+			selfballoon_frontswap_shrink(frontswap_target);
+	}
+
+	spin_lock(&sb->stats_lock);
+	sb->stats.ticks++;
+	sb->stats.last_committed_kb = pages_to_kb(s.committed_pages);
+	sb->stats.last_frontswap_kb = pages_to_kb(s.frontswap_pages);
+	if (balloon_on) {
+		sb->stats.target_raises += d.action == SELFBALLOON_RAISE;
+		sb->stats.target_cuts += d.action == SELFBALLOON_CUT;
+		sb->stats.floor_hits += d.floor_hit;
+		sb->stats.last_goal_kb = balloon_kb(&s, d.goal_pages);
+		sb->stats.last_floor_kb = balloon_kb(&s, d.floor_pages);
+		sb->stats.last_target_kb = pages_to_kb(d.balloon_target_pages);
+	}
+	sb->stats.frontswap_shrinks += shrink;
+	sb->stats.last_tick_us = div_u64(ktime_get_ns() - start, NSEC_PER_USEC);
+	spin_unlock(&sb->stats_lock);
+
+	if (balloon_on || frontswap_on)
+		queue_delayed_work(system_freezable_wq, &sb->work,
+				   READ_ONCE(sb->tunables[SB_INTERVAL_S]) * HZ);
+}
+
+/*
+ * Hand the balloon back to the toolstack: set the target dom0 last wrote to
+ * memory/target in xenstore, as the balloon driver's own watch would have.
+ */
+static void selfballoon_restore_target(struct selfballoon *sb)
+{
+	unsigned long long target_kb;
+
+	if (!sb->touched_balloon)
+		return;
+	sb->touched_balloon = false;
+	if (xenbus_scanf(XBT_NIL, "memory", "target", "%llu", &target_kb) != 1) {
+		pr_warn("cannot read memory/target; balloon target left at %lu kB\n",
+			pages_to_kb(READ_ONCE(balloon_stats.target_pages)));
+		return;
+	}
+	balloon_set_new_target(target_kb >> (PAGE_SHIFT - 10));
+}
+
+/* Start or stop the worker to match the switches.  Called under sb->lock. */
+static void selfballoon_update_worker(struct selfballoon *sb)
+{
+	lockdep_assert_held(&sb->lock);
+	if (sb->selfballooning || sb->frontswap_selfshrinking)
+		mod_delayed_work(system_freezable_wq, &sb->work,
+				 sb->tunables[SB_INTERVAL_S] * HZ);
+	else
+		cancel_delayed_work_sync(&sb->work);
+}
+
+/**
+ * selfballoon_set_selfballooning() - switch selfballooning on or off
+ * @sb: the driver state.
+ * @on: the new state.
+ *
+ * Switching on starts the worker (first tick one interval later).
+ * Switching off stops it (unless frontswap self-shrinking still needs it)
+ * and hands the balloon target back to the toolstack's memory/target.
+ *
+ * Return: 0.
+ */
+int selfballoon_set_selfballooning(struct selfballoon *sb, bool on)
+{
+	mutex_lock(&sb->lock);
+	if (sb->selfballooning && !on) {
+		WRITE_ONCE(sb->selfballooning, false);
+		/* no tick may set a target after the hand-back */
+		cancel_delayed_work_sync(&sb->work);
+		selfballoon_restore_target(sb);
+	}
+	WRITE_ONCE(sb->selfballooning, on);
+	selfballoon_update_worker(sb);
+	mutex_unlock(&sb->lock);
+	return 0;
+}
+
+/**
+ * selfballoon_set_frontswap_selfshrinking() - switch self-shrinking
+ * @sb: the driver state.
+ * @on: the new state.
+ *
+ * Return: 0, or -EOPNOTSUPP when switching on where the kernel gives this
+ * driver no way to measure or shrink frontswap (zswap); the state is then
+ * unchanged.
+ */
+int selfballoon_set_frontswap_selfshrinking(struct selfballoon *sb, bool on)
+{
+	if (on && !selfballoon_frontswap_supported()) {
+		pr_notice_once("frontswap self-shrinking unavailable: this kernel exports no way to read or shrink zswap\n");
+		return -EOPNOTSUPP;
+	}
+	mutex_lock(&sb->lock);
+	if (on && !sb->frontswap_selfshrinking)
+		WRITE_ONCE(sb->frontswap_reset, true);
+	WRITE_ONCE(sb->frontswap_selfshrinking, on);
+	selfballoon_update_worker(sb);
+	mutex_unlock(&sb->lock);
+	return 0;
+}
+
+/**
+ * selfballoon_set_tunable() - put a new tunable value in force
+ * @sb: the driver state.
+ * @id: the tunable.
+ * @val: the value, already range-checked by selfballoon_parse_tunable().
+ *
+ * 0 written to selfballoon_reserved_mb restores the automatic reserve.  A
+ * new selfballoon_interval applies at once: the next tick runs @val seconds
+ * from now.  A new frontswap_inertia restarts the countdown.
+ *
+ * Return: 0, or -EINVAL for an unknown @id.
+ */
+int selfballoon_set_tunable(struct selfballoon *sb,
+			    enum selfballoon_tunable id, unsigned int val)
+{
+	if (id >= SB_NR_TUNABLES)
+		return -EINVAL;
+	if (id == SB_RESERVED_MB && !val)
+		val = sb->auto_reserved_mb;
+
+	mutex_lock(&sb->lock);
+	WRITE_ONCE(sb->tunables[id], val);
+	if (id == SB_INTERVAL_S &&
+	    (sb->selfballooning || sb->frontswap_selfshrinking))
+		selfballoon_update_worker(sb);
+	if (id == SB_FRONTSWAP_INERTIA)
+		WRITE_ONCE(sb->frontswap_reset, true);
+	mutex_unlock(&sb->lock);
+	return 0;
+}
+
+/*
+ * Xen without tmem (all versions since 4.13) answers the tmem hypercall with
+ * -ENOSYS.  One with tmem answers a NULL operation with -EFAULT, so the probe
+ * creates nothing.
+ */
+static bool selfballoon_tmem_present(void)
+{
+	return _hypercall1(int, tmem_op, NULL) != -ENOSYS;
+}
+
+static int selfballoon_start(struct device *dev)
+{
+	struct selfballoon *sb = &selfballoon;
+	bool tmem = selfballoon_tmem_present();
+	int i, err;
+
+	for (i = 0; i < SB_NR_TUNABLES; i++)
+		sb->tunables[i] = selfballoon_tunables[i].def;
+	sb->auto_reserved_mb = selfballoon_auto_reserved_mb(totalram_pages());
+	sb->tunables[SB_RESERVED_MB] = sb->auto_reserved_mb;
+	INIT_DELAYED_WORK(&sb->work, selfballoon_tick);
+	sb->dev = dev;
+
+	err = sysfs_create_group(&dev->kobj, &selfballoon_group);
+	if (err) {
+		pr_err("cannot create the sysfs group: %d\n", err);
+		return err;
+	}
+
+	mutex_lock(&sb->lock);
+	sb->selfballooning = !noselfballooning && (selfballooning || tmem);
+	sb->frontswap_selfshrinking = !noselfshrink && tmem &&
+				      selfballoon_frontswap_supported();
+	frontswap_shrink_reset(&sb->frontswap,
+			       sb->tunables[SB_FRONTSWAP_INERTIA]);
+	selfballoon_update_worker(sb);
+	pr_info("selfballooning %s, frontswap self-shrinking %s (tmem %s, reserve %u MiB)\n",
+		str_on_off(sb->selfballooning),
+		str_on_off(sb->frontswap_selfshrinking),
+		tmem ? "present" : "absent", sb->auto_reserved_mb);
+	mutex_unlock(&sb->lock);
+	return 0;
+}
+
+static int selfballoon_check_domain(void)
+{
+	if (!xen_domain()) {
+		pr_err("not running on Xen; refusing to load\n");
+		return -ENODEV;
+	}
+	if (xen_initial_domain()) {
+		pr_err("selfballooning is for guests; refusing to run in dom0\n");
+		return -ENODEV;
+	}
+	return 0;
+}
+
+#ifdef MODULE
+/*
+ * xen-balloon.c keeps its xen_memory0 device to itself.  Every registered
+ * device is in the (unexported) devices_kset, which any device's kobj.kset
+ * points to: look xen_memory0 up there with the exported kset_find_obj(),
+ * and check that it sits on the "xen_memory" bus before trusting it.
+ */
+static struct device *selfballoon_find_xen_memory0(void)
+{
+	struct device *cpu = get_cpu_device(0);
+	struct kobject *kobj;
+	struct device *dev;
+
+	if (!cpu || !cpu->kobj.kset)
+		return NULL;
+	kobj = kset_find_obj(cpu->kobj.kset, "xen_memory0");
+	if (!kobj)
+		return NULL;
+	dev = kobj_to_dev(kobj);
+	if (!dev->bus || strcmp(dev->bus->name, "xen_memory")) {
+		kobject_put(kobj);
+		return NULL;
+	}
+	return dev;
+}
+
+static int __init selfballoon_module_init(void)
+{
+	struct device *dev;
+	int err;
+
+	err = selfballoon_check_domain();
+	if (err)
+		return err;
+	dev = selfballoon_find_xen_memory0();
+	if (!dev) {
+		pr_err("no xen_memory0 device: is the Xen balloon driver running?\n");
+		return -ENODEV;
+	}
+	err = selfballoon_start(dev);
+	if (err)
+		put_device(dev);
+	return err;
+}
+module_init(selfballoon_module_init);
+
+static void __exit selfballoon_module_exit(void)
+{
+	struct selfballoon *sb = &selfballoon;
+
+	/* no store runs after this, so nothing restarts the worker */
+	sysfs_remove_group(&sb->dev->kobj, &selfballoon_group);
+	mutex_lock(&sb->lock);
+	WRITE_ONCE(sb->selfballooning, false);
+	WRITE_ONCE(sb->frontswap_selfshrinking, false);
+	cancel_delayed_work_sync(&sb->work);
+	selfballoon_restore_target(sb);
+	mutex_unlock(&sb->lock);
+	put_device(sb->dev);
+}
+module_exit(selfballoon_module_exit);
+#else
+/**
+ * register_xen_selfballooning() - attach selfballooning to xen_memory0
+ * @dev: the balloon driver's xen_memory0 device.
+ *
+ * Called by xen-balloon.c once it has registered its device, as in Linux
+ * 3.1 to 5.2.  Creates the "selfballoon" sysfs group and starts the worker
+ * if the boot options and the hypervisor say so.
+ *
+ * Return: 0, -ENODEV in dom0 or outside Xen, or the sysfs error.
+ */
+int register_xen_selfballooning(struct device *dev)
+{
+	int err = selfballoon_check_domain();
+
+	return err ? err : selfballoon_start(dev);
+}
+EXPORT_SYMBOL(register_xen_selfballooning);
+#endif
+
+MODULE_DESCRIPTION("Xen selfballooning: balloon a guest toward its Committed_AS");
+MODULE_AUTHOR("Dan Magenheimer (original driver)");
+MODULE_AUTHOR("xen-selfballoon developers (modern port)");
+MODULE_LICENSE("GPL");

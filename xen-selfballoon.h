@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Xen selfballoon driver: state shared by the controller (xen-selfballoon.c)
+ * and its sysfs interface (sysfs.c).  The policy arithmetic itself is in
+ * selfballoon-policy.h, free of Xen headers.
+ */
+#ifndef _XEN_SELFBALLOON_H
+#define _XEN_SELFBALLOON_H
+
+#include <linux/device.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/sysfs.h>
+#include <linux/workqueue.h>
+
+#include "selfballoon-policy.h"
+
+/**
+ * struct selfballoon_stats - what the controller did, read-only in sysfs
+ * @ticks: ticks run since load.
+ * @target_raises: ticks that raised the target.
+ * @target_cuts: ticks that cut the target.
+ * @floor_hits: ticks whose target the floor raised.
+ * @frontswap_shrinks: frontswap shrink steps taken.
+ * @last_tick_us: the last tick's duration, microseconds.
+ * @last_committed_kb: Committed_AS at the last tick, KiB.
+ * @last_goal_kb: the last goal, KiB, in balloon_stats terms.
+ * @last_floor_kb: the last floor, KiB, in balloon_stats terms.
+ * @last_target_kb: the last target handed to balloon_set_new_target(), KiB.
+ * @last_frontswap_kb: frontswap (zswap) size at the last tick, KiB.
+ *
+ * Goal, floor and target are shown in balloon_stats terms (as target_kb and
+ * info/current_kb of xen_memory0 are) so that the four can be compared.
+ */
+struct selfballoon_stats {
+	unsigned long ticks;
+	unsigned long target_raises;
+	unsigned long target_cuts;
+	unsigned long floor_hits;
+	unsigned long frontswap_shrinks;
+	unsigned long last_tick_us;
+	unsigned long last_committed_kb;
+	unsigned long last_goal_kb;
+	unsigned long last_floor_kb;
+	unsigned long last_target_kb;
+	unsigned long last_frontswap_kb;
+};
+
+/**
+ * struct selfballoon - the driver's one state
+ * @dev: the xen_memory0 device the sysfs group hangs from.
+ * @work: the delayed work that runs one tick every selfballoon_interval s.
+ * @lock: serialises writers of the switches and tunables, and the starting
+ *	and stopping of @work.  The worker never takes it.
+ * @selfballooning: the selfballooning switch; read with READ_ONCE().
+ * @frontswap_selfshrinking: the frontswap self-shrinking switch.
+ * @tunables: the values in force, indexed by enum selfballoon_tunable;
+ *	written under @lock with WRITE_ONCE(), read with READ_ONCE().
+ * @auto_reserved_mb: the automatic selfballoon_reserved_mb (10% of RAM at
+ *	load), used when 0 is written.
+ * @frontswap_reset: set by a frontswap_inertia write, consumed by the worker
+ *	to restart the countdown.
+ * @frontswap: the self-shrinking countdown; the worker's alone.
+ * @touched_balloon: the worker has set a balloon target since the last
+ *	hand-back to the toolstack.
+ * @stats_lock: protects @stats.
+ * @stats: what the controller did.
+ */
+struct selfballoon {
+	struct device *dev;
+	struct delayed_work work;
+	struct mutex lock;
+	bool selfballooning;
+	bool frontswap_selfshrinking;
+	unsigned int tunables[SB_NR_TUNABLES];
+	unsigned int auto_reserved_mb;
+	bool frontswap_reset;
+	struct frontswap_shrink_state frontswap;
+	bool touched_balloon;
+	spinlock_t stats_lock;
+	struct selfballoon_stats stats;
+};
+
+extern struct selfballoon selfballoon;
+extern const struct attribute_group selfballoon_group;
+
+int selfballoon_set_selfballooning(struct selfballoon *sb, bool on);
+int selfballoon_set_frontswap_selfshrinking(struct selfballoon *sb, bool on);
+int selfballoon_set_tunable(struct selfballoon *sb,
+			    enum selfballoon_tunable id, unsigned int val);
+
+#endif /* _XEN_SELFBALLOON_H */
