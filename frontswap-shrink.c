@@ -72,3 +72,7 @@ bool frontswap_shrink_decide(struct frontswap_shrink_state *state,
 	state->inertia_counter = inertia;
 	return true;
 }
+
+#if IS_ENABLED(CONFIG_XEN_SELFBALLOON_KUNIT_TEST)
+#include "tests/frontswap-shrink-kunit.h"
+#endif

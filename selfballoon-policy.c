@@ -225,7 +225,9 @@ unsigned int selfballoon_auto_reserved_mb(unsigned long totalram_pages)
  *
  * current = totalram_pages(); goal = Committed_AS + reserve + reserved_mb
  * (+ frontswap); target = one hysteresis step from current toward goal,
- * raised to the floor; then converted to balloon_stats terms.
+ * raised to the floor and, unlike upstream, never above max_pfn (a guest
+ * cannot be given more than its pseudo-physical size); then converted to
+ * balloon_stats terms.
  */
 void selfballoon_decide(const struct selfballoon_sample *sample,
 			const struct selfballoon_params *params,
@@ -256,6 +258,7 @@ void selfballoon_decide(const struct selfballoon_sample *sample,
 	decision->floor_hit = tgt < decision->floor_pages;
 	if (decision->floor_hit)
 		tgt = decision->floor_pages;
+	tgt = min(tgt, sample->max_pfn);
 	decision->target_pages = tgt;
 	decision->balloon_target_pages =
 		selfballoon_to_balloon_pages(tgt,
@@ -317,3 +320,7 @@ int selfballoon_parse_bool(const char *buf, bool *val)
 	*val = v;
 	return 0;
 }
+
+#if IS_ENABLED(CONFIG_XEN_SELFBALLOON_KUNIT_TEST)
+#include "tests/selfballoon-policy-kunit.h"
+#endif

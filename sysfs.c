@@ -145,7 +145,10 @@ static ssize_t stat_show(struct device *dev, struct device_attribute *attr,
 
 #define SELFBALLOON_STAT_ATTR(_field)					\
 	static struct selfballoon_stat_attribute stat_attr_##_field = {	\
-		.attr = __ATTR(_field, 0444, stat_show, NULL),		\
+		.attr = {						\
+			.attr = { .name = __stringify(_field), .mode = 0444 }, \
+			.show = stat_show,				\
+		},							\
 		.offset = offsetof(struct selfballoon_stats, _field),	\
 	}
 
@@ -156,6 +159,7 @@ SELFBALLOON_STAT_ATTR(floor_hits);
 SELFBALLOON_STAT_ATTR(frontswap_shrinks);
 SELFBALLOON_STAT_ATTR(last_tick_us);
 SELFBALLOON_STAT_ATTR(last_committed_kb);
+SELFBALLOON_STAT_ATTR(last_current_kb);
 SELFBALLOON_STAT_ATTR(last_goal_kb);
 SELFBALLOON_STAT_ATTR(last_floor_kb);
 SELFBALLOON_STAT_ATTR(last_target_kb);
@@ -178,6 +182,7 @@ static struct attribute *selfballoon_attrs[] = {
 	&stat_attr_frontswap_shrinks.attr.attr,
 	&stat_attr_last_tick_us.attr.attr,
 	&stat_attr_last_committed_kb.attr.attr,
+	&stat_attr_last_current_kb.attr.attr,
 	&stat_attr_last_goal_kb.attr.attr,
 	&stat_attr_last_floor_kb.attr.attr,
 	&stat_attr_last_target_kb.attr.attr,

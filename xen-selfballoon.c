@@ -9,8 +9,8 @@
  * tick (frontswap-shrink.c).  The tunables live in the sysfs group
  * "selfballoon" of /sys/devices/system/xen_memory/xen_memory0 (sysfs.c).
  *
- * A port of drivers/xen/xen-selfballoon.c (Linux 3.1 to 5.2, Dan
- * Magenheimer, Oracle), removed upstream with tmem in Linux 5.3.
+ * A port of upstream's drivers/xen selfballoon driver (Linux 3.1 to 5.2,
+ * Dan Magenheimer, Oracle), removed with tmem in Linux 5.3.
  *
  * Built into the kernel, xen-balloon.c hands us its device through
  * register_xen_selfballooning() and the real totalreserve_pages and max_pfn
@@ -25,10 +25,12 @@
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
+#include <linux/memblock.h>
 #include <linux/mman.h>
 #include <linux/module.h>
 #include <linux/nodemask.h>
 #include <linux/string_helpers.h>
+#include <linux/swap.h>
 
 #include <xen/balloon.h>
 #include <xen/xen.h>
@@ -64,26 +66,9 @@ module_param(noselfshrink, bool, 0444);
 MODULE_PARM_DESC(noselfshrink,
 		 "Do not start frontswap self-shrinking at load (default: off)");
 #else
-static int __init selfballooning_setup(char *s)
-{
-	selfballooning = true;
-	return 1;
-}
-__setup("selfballooning", selfballooning_setup);
-
-static int __init noselfballooning_setup(char *s)
-{
-	noselfballooning = true;
-	return 1;
-}
-__setup("noselfballooning", noselfballooning_setup);
-
-static int __init noselfshrink_setup(char *s)
-{
-	noselfshrink = true;
-	return 1;
-}
-__setup("noselfshrink", noselfshrink_setup);
+core_param(selfballooning, selfballooning, bool, 0444);
+core_param(noselfballooning, noselfballooning, bool, 0444);
+core_param(noselfshrink, noselfshrink, bool, 0444);
 #endif
 
 #ifdef MODULE
@@ -207,6 +192,7 @@ static void selfballoon_tick(struct work_struct *work)
 	spin_lock(&sb->stats_lock);
 	sb->stats.ticks++;
 	sb->stats.last_committed_kb = pages_to_kb(s.committed_pages);
+	sb->stats.last_current_kb = pages_to_kb(s.balloon_current_pages);
 	sb->stats.last_frontswap_kb = pages_to_kb(s.frontswap_pages);
 	if (balloon_on) {
 		sb->stats.target_raises += d.action == SELFBALLOON_RAISE;
@@ -261,6 +247,7 @@ static void selfballoon_update_worker(struct selfballoon *sb)
  * @on: the new state.
  *
  * Switching on starts the worker (first tick one interval later).
+ * Writing the state already in force changes nothing.
  * Switching off stops it (unless frontswap self-shrinking still needs it)
  * and hands the balloon target back to the toolstack's memory/target.
  *
@@ -269,7 +256,9 @@ static void selfballoon_update_worker(struct selfballoon *sb)
 int selfballoon_set_selfballooning(struct selfballoon *sb, bool on)
 {
 	mutex_lock(&sb->lock);
-	if (sb->selfballooning && !on) {
+	if (sb->selfballooning == on)
+		goto out;
+	if (!on) {
 		WRITE_ONCE(sb->selfballooning, false);
 		/* no tick may set a target after the hand-back */
 		cancel_delayed_work_sync(&sb->work);
@@ -277,6 +266,7 @@ int selfballoon_set_selfballooning(struct selfballoon *sb, bool on)
 	}
 	WRITE_ONCE(sb->selfballooning, on);
 	selfballoon_update_worker(sb);
+out:
 	mutex_unlock(&sb->lock);
 	return 0;
 }
@@ -297,10 +287,11 @@ int selfballoon_set_frontswap_selfshrinking(struct selfballoon *sb, bool on)
 		return -EOPNOTSUPP;
 	}
 	mutex_lock(&sb->lock);
-	if (on && !sb->frontswap_selfshrinking)
-		WRITE_ONCE(sb->frontswap_reset, true);
-	WRITE_ONCE(sb->frontswap_selfshrinking, on);
-	selfballoon_update_worker(sb);
+	if (sb->frontswap_selfshrinking != on) {
+		WRITE_ONCE(sb->frontswap_reset, on);
+		WRITE_ONCE(sb->frontswap_selfshrinking, on);
+		selfballoon_update_worker(sb);
+	}
 	mutex_unlock(&sb->lock);
 	return 0;
 }
@@ -338,12 +329,14 @@ int selfballoon_set_tunable(struct selfballoon *sb,
 
 /*
  * Xen without tmem (all versions since 4.13) answers the tmem hypercall with
- * -ENOSYS.  One with tmem answers a NULL operation with -EFAULT, so the probe
+ * -ENOSYS, one built with tmem but not running it with -ENODEV, and XSM may
+ * say -EPERM.  Only a hypervisor whose tmem would serve us gets as far as
+ * reading the operation, and answers a NULL one with -EFAULT: the probe
  * creates nothing.
  */
 static bool selfballoon_tmem_present(void)
 {
-	return _hypercall1(int, tmem_op, NULL) != -ENOSYS;
+	return _hypercall1(int, tmem_op, NULL) == -EFAULT;
 }
 
 static int selfballoon_start(struct device *dev)
@@ -387,7 +380,7 @@ static int selfballoon_check_domain(void)
 		return -ENODEV;
 	}
 	if (xen_initial_domain()) {
-		pr_err("selfballooning is for guests; refusing to run in dom0\n");
+		pr_notice("selfballooning is for guests; refusing to run in dom0\n");
 		return -ENODEV;
 	}
 	return 0;

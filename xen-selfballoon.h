@@ -24,6 +24,7 @@
  * @frontswap_shrinks: frontswap shrink steps taken.
  * @last_tick_us: the last tick's duration, microseconds.
  * @last_committed_kb: Committed_AS at the last tick, KiB.
+ * @last_current_kb: balloon_stats.current_pages at the last tick, KiB.
  * @last_goal_kb: the last goal, KiB, in balloon_stats terms.
  * @last_floor_kb: the last floor, KiB, in balloon_stats terms.
  * @last_target_kb: the last target handed to balloon_set_new_target(), KiB.
@@ -40,6 +41,7 @@ struct selfballoon_stats {
 	unsigned long frontswap_shrinks;
 	unsigned long last_tick_us;
 	unsigned long last_committed_kb;
+	unsigned long last_current_kb;
 	unsigned long last_goal_kb;
 	unsigned long last_floor_kb;
 	unsigned long last_target_kb;
@@ -69,7 +71,7 @@ struct selfballoon_stats {
 struct selfballoon {
 	struct device *dev;
 	struct delayed_work work;
-	struct mutex lock;
+	struct mutex lock;		/* see @lock above */
 	bool selfballooning;
 	bool frontswap_selfshrinking;
 	unsigned int tunables[SB_NR_TUNABLES];
@@ -77,7 +79,7 @@ struct selfballoon {
 	bool frontswap_reset;
 	struct frontswap_shrink_state frontswap;
 	bool touched_balloon;
-	spinlock_t stats_lock;
+	spinlock_t stats_lock;		/* protects @stats */
 	struct selfballoon_stats stats;
 };
 
@@ -86,6 +88,7 @@ extern const struct attribute_group selfballoon_group;
 
 int selfballoon_set_selfballooning(struct selfballoon *sb, bool on);
 int selfballoon_set_frontswap_selfshrinking(struct selfballoon *sb, bool on);
+int register_xen_selfballooning(struct device *dev);
 int selfballoon_set_tunable(struct selfballoon *sb,
 			    enum selfballoon_tunable id, unsigned int val);
 
