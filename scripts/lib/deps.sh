@@ -6,6 +6,8 @@
 #   deps_kver SERIES       print the newest Debian kernel release of a series
 #                          (6.1 or 6.12), plain -amd64 flavour
 #   deps_headers SERIES    install linux-headers-<kver>, print its directory
+#   deps_kimage KVER...    print the image package of each release, one a
+#                          line (linux-image-KVER, or linux-image-KVER-unsigned)
 #   deps_download PKG...   fetch .debs (not installed) into $XSB_CACHE/debs,
 #                          print their paths, one per line
 #
@@ -70,7 +72,7 @@ deps_kver() {
 		apt-cache search --names-only "^linux-headers-${series//./\\.}\." | awk '{print $1}'
 		dpkg-query -W -f='${Package} ${Status}\n' 'linux-headers-*' 2>/dev/null |
 			awk '/install ok installed/ {print $1}'
-	} | sed 's/^linux-headers-//' | grep -E "$re" | sort -V | tail -n 1)
+	} | sed 's/^linux-headers-//' | { grep -E "$re" || true; } | sort -V | tail -n 1)
 	[ -n "$kver" ] || { echo "deps_kver: no $series kernel found in apt" >&2; return 1; }
 	echo "$kver"
 }
@@ -82,29 +84,64 @@ deps_headers() {
 	echo "/usr/src/linux-headers-$kver"
 }
 
-# The .deb file name apt would give PKG's candidate version (epoch ':' is
-# written as %3a), as a glob over the architecture part.
-_deps_deb_glob() {
-	local ver
-	ver=$(apt-cache policy "$1" | awk '/Candidate:/ {print $2}')
-	[ -n "$ver" ] && [ "$ver" != "(none)" ] || return 1
-	echo "${1}_${ver//:/%3a}_*.deb"
+# _deps_candidates PKG...: "PKG VERSION" for each package apt can install
+# (one apt-cache call: each call costs more than half a second)
+_deps_candidates() {
+	apt-cache policy "$@" 2>/dev/null | awk '
+		/^[^ ]/ { sub(/:$/, ""); pkg = $0 }
+		/^  Candidate:/ && $2 != "(none)" { print pkg, $2 }'
+}
+
+# deps_kimage KVER...: the image package of each kernel release, one a line;
+# Debian ships signed images as linux-image-KVER and some releases only as
+# linux-image-KVER-unsigned
+deps_kimage() {
+	local k p have pkgs=()
+	for k; do pkgs+=("linux-image-$k" "linux-image-$k-unsigned"); done
+	_deps_lists
+	have=$(_deps_candidates "${pkgs[@]}")
+	for k; do
+		p=$(awk -v k="linux-image-$k" '$1 == k { s = $1 } $1 == k "-unsigned" { u = $1 }
+			END { print s ? s : u }' <<<"$have")
+		[ -n "$p" ] || { echo "deps_kimage: no linux-image package for $k" >&2; return 1; }
+		echo "$p"
+	done
+}
+
+# _deps_debs DIR PKG...: "PKG PATH" for each package whose candidate's .deb is
+# in DIR (apt names it PKG_VERSION_ARCH.deb, with an epoch's ':' as %3a)
+_deps_debs() {
+	local dir=$1 p v deb
+	shift
+	_deps_candidates "$@" | while read -r p v; do
+		if deb=$(compgen -G "$dir/${p}_${v//:/%3a}_*.deb" | head -n 1); then
+			echo "$p $deb"
+		fi
+	done
+}
+
+# _deps_deb_of PKG LIST: the path for PKG in _deps_debs' output
+_deps_deb_of() {
+	awk -v p="$1" '$1 == p { print $2; exit }' <<<"$2"
 }
 
 deps_download() {
-	local dir=$XSB_CACHE/debs p glob deb
+	local dir=$XSB_CACHE/debs p have deb
+	local -a missing=()
 	mkdir -p "$dir"
 	_deps_lists
+	have=$(_deps_debs "$dir" "$@")
 	for p in "$@"; do
-		glob=$(_deps_deb_glob "$p") || true
-		deb=$(compgen -G "$dir/${glob:-none}" | head -n 1) || true
-		if [ -z "$deb" ]; then
-			( cd "$dir" && _deps_apt_get -o APT::Sandbox::User=root download "$p" )
-			# the lists may have been updated: ask for the candidate again
-			glob=$(_deps_deb_glob "$p") || true
-			deb=$(compgen -G "$dir/${glob:-none}" | head -n 1) || true
-			[ -n "$deb" ] || { echo "deps_download: $p: no .deb after download" >&2; return 1; }
-		fi
+		[ -n "$(_deps_deb_of "$p" "$have")" ] || missing+=("$p")
+	done
+	if [ ${#missing[@]} -gt 0 ]; then
+		( cd "$dir" && _deps_apt_get -o APT::Sandbox::User=root download "${missing[@]}" )
+		# the lists may have been updated on the way: ask again
+		have=$(_deps_debs "$dir" "$@")
+	fi
+	for p in "$@"; do
+		deb=$(_deps_deb_of "$p" "$have")
+		[ -n "$deb" ] || { echo "deps_download: no .deb for $p" >&2; return 1; }
 		echo "$deb"
 	done
 }

@@ -1,0 +1,313 @@
+#!/bin/bash
+# shellcheck source-path=SCRIPTDIR
+# (functions called through cached() and the EXIT trap are reachable)
+# shellcheck disable=SC2317
+# Boot Xen 4.17 + a dom0 + one PV domU under QEMU (TCG, no KVM) and run a
+# scenario script inside the domU. See README.md beside this file.
+set -euo pipefail
+
+usage() {
+	cat <<'EOF'
+usage: run-domu.sh --scenario FILE [options]
+  --scenario FILE      busybox sh script, run as root in the domU as /scenario.sh
+  --kver 6.1|6.12      domU kernel series (default 6.1; dom0 always runs 6.1)
+  --files "F1 F2 ..."  host files copied into the domU's / (e.g. a .ko)
+  --bins "B1 B2 ..."   host programs copied into the domU's /usr/bin with their
+                       shared libraries (the Debian package of the same name is
+                       installed on the host if the program is missing)
+  --domu-cmdline "..." appended to the domU kernel command line
+  --memory MiB         domU memory at start (default 512)
+  --maxmem MiB         domU maximum memory (default 1024)
+  --vcpus N            domU vCPUs (default 1)
+  --out DIR            output directory (default out/domu)
+  --timeout S          seconds QEMU may run (default 900)
+Exit status: the scenario's exit code; 124 timeout; 125 the domU never
+started; 126 the domU died (crash) before the scenario finished.
+EOF
+}
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=../lib/deps.sh
+. "$HERE/../lib/deps.sh"
+# shellcheck source=initramfs.sh
+. "$HERE/initramfs.sh"
+
+KSERIES=6.1 SCENARIO='' FILES='' BINS='' DOMU_CMDLINE='' MEMORY=512 MAXMEM=1024 VCPUS=1
+OUT=out/domu TIMEOUT=900
+while [ $# -gt 0 ]; do
+	case $1 in -h|--help) usage; exit 0 ;; esac
+	[ $# -ge 2 ] || { echo "missing value for $1" >&2; usage >&2; exit 2; }
+	case $1 in
+	--kver) KSERIES=$2 ;;
+	--scenario) SCENARIO=$2 ;;
+	--files) FILES=$2 ;;
+	--bins) BINS=$2 ;;
+	--domu-cmdline) DOMU_CMDLINE=$2 ;;
+	--memory) MEMORY=$2 ;;
+	--maxmem) MAXMEM=$2 ;;
+	--vcpus) VCPUS=$2 ;;
+	--out) OUT=$2 ;;
+	--timeout) TIMEOUT=$2 ;;
+	*) echo "unknown option $1" >&2; usage >&2; exit 2 ;;
+	esac
+	shift 2
+done
+die() { echo "run-domu: $*" >&2; exit 2; }
+[ -f "$SCENARIO" ] || die "--scenario FILE is required"
+case $KSERIES in 6.1|6.12) ;; *) die "--kver must be 6.1 or 6.12" ;; esac
+for n in "$MEMORY" "$MAXMEM" "$VCPUS" "$TIMEOUT"; do
+	[[ $n =~ ^[1-9][0-9]*$ ]] || die "not a positive number: $n"
+done
+[ "$MAXMEM" -ge "$MEMORY" ] || die "--maxmem is below --memory"
+[[ $DOMU_CMDLINE != *'"'* ]] || die "--domu-cmdline cannot contain double quotes"
+for f in $FILES; do [ -f "$f" ] || die "no such file: $f"; done
+
+XENV=4.17
+# Xen's tools and libraries; their debs are unpacked, never installed on the host
+XEN_PKGS=("xen-hypervisor-$XENV-amd64" "xen-utils-$XENV" xen-utils-common xenstore-utils
+	libxencall1 libxenevtchn1 libxenforeignmemory1 libxengnttab1 "libxenmisc$XENV"
+	libxenstore4 libxentoollog1 libyajl2 libxendevicemodel1 libxenhypfs1 libxentoolcore1)
+# host libraries that those tools link against (copied into dom0 from the host)
+XEN_HOST_LIBS=(libncurses6 libtinfo6 libgcc-s1 zlib1g liblzma5 libzstd1 libuuid1)
+
+CACHE_TMP=() WORK='' PIDF=''
+cleanup() {
+	if [ -s "$PIDF" ]; then kill "$(cat "$PIDF")" 2>/dev/null || true; fi
+	rm -rf "${CACHE_TMP[@]}" "$WORK"
+}
+trap cleanup EXIT
+
+BUILD_START=$SECONDS
+deps_apt qemu-system-x86 busybox-static cpio xz-utils zstd "${XEN_HOST_LIBS[@]}"
+for b in $BINS; do command -v "$b" >/dev/null || deps_apt "$b"; done
+
+DOM0_KVER=$(deps_kver 6.1)
+if [ "$KSERIES" = 6.1 ]; then DOMU_KVER=$DOM0_KVER; else DOMU_KVER=$(deps_kver "$KSERIES"); fi
+mapfile -t KPKGS < <(deps_kimage "$DOM0_KVER" "$DOMU_KVER")
+[ ${#KPKGS[@]} -eq 2 ] || die "no kernel image package"
+# one deps_download for all: every apt look-up costs most of a second
+mapfile -t DEBS < <(deps_download "${XEN_PKGS[@]}" "${KPKGS[@]}")
+[ ${#DEBS[@]} -eq $((${#XEN_PKGS[@]} + 2)) ] || die "downloading the packages failed"
+XEN_DEBS=("${DEBS[@]:0:${#XEN_PKGS[@]}}")
+DOM0_DEB=${DEBS[-2]}
+DOMU_DEB=${DEBS[-1]}
+
+# cached DIR CMD...: unless DIR exists, run CMD... with a new temporary
+# directory as its last argument and move that to DIR (atomic: a concurrent
+# run that got there first wins, and ours is dropped).
+cached() {
+	local dir=$1 tmp
+	shift
+	[ -d "$dir" ] && return
+	mkdir -p "$(dirname "$dir")"
+	tmp=$(mktemp -d "$dir.tmp.XXXXXX")
+	CACHE_TMP+=("$tmp") # removed on exit if left behind by a failure
+	"$@" "$tmp"
+	mv -T "$tmp" "$dir" 2>/dev/null || rm -rf "$tmp"
+}
+unpack_debs() { # unpack_debs DEB... DIR
+	local d
+	for d in "${@:1:$#-1}"; do dpkg -x "$d" "${!#}"; done
+}
+# Only what the harness uses from a kernel image: /boot and the Xen modules,
+# plus boot/vmlinux: the ELF kernel inside the bzImage, decompressed here.
+# Given a bzImage, Xen (for dom0) and xl (for the domU) decompress it, which
+# under TCG costs seconds on every boot (7 s for Debian's xz-packed 6.1).
+unpack_kernel() { # unpack_kernel DEB DIR
+	local bz setup off len payload=$2/boot/payload
+	dpkg-deb --fsys-tarfile "$1" |
+		tar -x -C "$2" --wildcards './boot/*' './lib/modules/*/kernel/drivers/xen/*'
+	bz=$(echo "$2"/boot/vmlinuz-*)
+	# x86 boot protocol: setup_sects at 0x1f1 (512-byte sectors after the
+	# boot sector), payload_offset and payload_length at 0x248; the payload
+	# ends with 4 bytes that are not part of the compressed stream (the
+	# decompressed size, for the kernel's own decompressor)
+	setup=$(od -An -tu1 -j $((0x1f1)) -N 1 "$bz")
+	read -r off len < <(od -An -tu4 -j $((0x248)) -N 8 "$bz")
+	dd if="$bz" of="$payload" iflag=skip_bytes,count_bytes bs=1M \
+		skip=$(((setup + 1) * 512 + off)) count=$((len - 4)) status=none
+	case $(od -An -tx1 -N 4 "$payload" | tr -d ' ') in
+	fd377a58) xz -dc "$payload" ;;
+	28b52ffd) zstd -dcq "$payload" ;;
+	*) die "$bz: unknown payload compression" ;;
+	esac >"$2/boot/vmlinux"
+	rm "$payload"
+}
+key() { sha256sum | cut -c1-16; }
+
+# cache keys: the package files and the code that unpacks them
+XEN_ROOT=$XSB_CACHE/unpack/xen-$( { printf '%s\n' "${XEN_DEBS[@]##*/}"; declare -f unpack_debs; } | key)
+cached "$XEN_ROOT" unpack_debs "${XEN_DEBS[@]}"
+KUNPACK_KEY=$(declare -f unpack_kernel | key)
+DOM0_KROOT=$XSB_CACHE/unpack/$(basename "$DOM0_DEB" .deb)-$KUNPACK_KEY
+cached "$DOM0_KROOT" unpack_kernel "$DOM0_DEB"
+DOMU_KROOT=$XSB_CACHE/unpack/$(basename "$DOMU_DEB" .deb)-$KUNPACK_KEY
+cached "$DOMU_KROOT" unpack_kernel "$DOMU_DEB"
+
+# The dom0 image: Xen (as an ELF: QEMU's multiboot loader takes no .gz) and
+# the dom0 initramfs with the toolstack; dom0's kernel is used straight from
+# its unpack directory. The per-run part (domU kernel, initramfs, xl config)
+# is a second cpio archive appended to that initramfs at boot (the kernel
+# unpacks concatenated archives).
+build_dom0() { # build_dom0 DIR
+	local out=$1 r=$1/root xb=$XEN_ROOT/usr/lib/xen-$XENV/bin b m
+	local libs=$XEN_ROOT/usr/lib/x86_64-linux-gnu:$XEN_ROOT/usr/lib/xen-$XENV/lib/x86_64-linux-gnu
+	zcat "$XEN_ROOT/boot/xen-$XENV-amd64.gz" >"$out/xen"
+	initramfs_skeleton "$r"
+	for b in xl xenstored xenconsoled xen-init-dom0 libxl-save-helper xentop; do
+		LD_LIBRARY_PATH=$libs initramfs_copy_elf "$xb/$b" "/usr/lib/xen-$XENV/bin/$b" "$r"
+	done
+	LD_LIBRARY_PATH=$libs initramfs_copy_elf "$XEN_ROOT/usr/bin/xenstore-read" /usr/bin/xenstore-read "$r"
+	mkdir -p "$r/lib/modules" "$r/etc/xen"
+	for m in xen-evtchn xenfs/xenfs xen-privcmd xen-gntdev xen-gntalloc; do
+		cp "$DOM0_KROOT/lib/modules/$DOM0_KVER/kernel/drivers/xen/$m.ko" "$r/lib/modules/"
+	done
+	# dom0 has a fixed 1 GiB (dom0_mem): xl must not balloon it to make room
+	echo 'autoballoon="off"' >"$r/etc/xen/xl.conf"
+	install -m 755 "$HERE/dom0-init.sh" "$r/init"
+	initramfs_pack "$r" "$out/dom0.cpio.gz"
+	rm -rf "$r"
+}
+DOM0_KEY=$( {
+	printf '%s\n' "${XEN_DEBS[@]##*/}" "${DOM0_DEB##*/}"
+	sha256sum "$HERE/dom0-init.sh" /bin/busybox
+	declare -f build_dom0 initramfs_skeleton initramfs_copy_elf initramfs_pack
+} | key)
+DOM0_IMG=$XSB_CACHE/dom0/$DOM0_KEY
+cached "$DOM0_IMG" build_dom0
+
+WORK=$(mktemp -d "$XSB_CACHE/run.XXXXXX")
+PIDF=$WORK/qemu.pid
+
+# The domU initramfs, rebuilt on every run (a second or two).
+D=$WORK/domu
+initramfs_skeleton "$D"
+install -m 755 "$HERE/domu-init.sh" "$D/init"
+install -m 755 "$SCENARIO" "$D/scenario.sh"
+# root plus an unprivileged "user" (uid/gid 1000): scenarios run a command as
+# that user with `su user -c 'CMD'` (root needs no password).
+printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' 'user:x:1000:1000:user:/home/user:/bin/sh' >"$D/etc/passwd"
+printf '%s\n' 'root:x:0:' 'user:x:1000:' >"$D/etc/group"
+install -d -o 1000 -g 1000 "$D/home/user"
+for f in $FILES; do cp "$f" "$D/"; done
+for b in $BINS; do initramfs_copy_elf "$(command -v "$b")" "/usr/bin/${b##*/}" "$D"; done
+initramfs_pack "$D" "$WORK/domu.cpio.gz"
+
+P=$WORK/payload
+mkdir -p "$P/guest" "$P/etc/xen" "$P/etc/xsb"
+cp "$DOMU_KROOT/boot/vmlinux" "$P/guest/vmlinux"
+cp "$WORK/domu.cpio.gz" "$P/guest/initrd.gz"
+cat >"$P/etc/xen/guest.cfg" <<EOF
+name = "guest"
+type = "pv"
+kernel = "/guest/vmlinux"
+ramdisk = "/guest/initrd.gz"
+extra = "console=hvc0 rdinit=/init loglevel=4 $DOMU_CMDLINE"
+memory = $MEMORY
+maxmem = $MAXMEM
+vcpus = $VCPUS
+on_crash = "preserve"
+EOF
+# dom0 gives up 30 s (of its uptime) before the host's timeout, so it can
+# still report; it starts a few seconds after QEMU.
+echo "XSB_DEADLINE=$((TIMEOUT > 60 ? TIMEOUT - 30 : 30))" >"$P/etc/xsb/run.conf"
+# Not compressed: the kernel and the domU initramfs in it already are. The
+# kernel only takes an uncompressed archive at a 4-byte aligned offset (zero
+# bytes before it are skipped), hence the padding.
+initramfs_pack "$P" "$WORK/payload.cpio"
+cp "$DOM0_IMG/dom0.cpio.gz" "$WORK/dom0-initrd"
+truncate -s %4 "$WORK/dom0-initrd"
+cat "$WORK/payload.cpio" >>"$WORK/dom0-initrd"
+BUILD_S=$((SECONDS - BUILD_START))
+
+mkdir -p "$OUT"
+rm -f "$OUT"/{serial.log,guest.log,dom0mem.csv,xl-dmesg.txt,result}
+echo "host_t_s,guest_mem_kb,xenstore_target_kb" >"$OUT/dom0mem.csv"
+: >"$OUT/guest.log"
+: >"$OUT/xl-dmesg.txt"
+
+# 1 GiB for dom0, the domU's maxmem, and room for Xen itself
+QEMU_MB=$((MAXMEM + 2048 > 3072 ? MAXMEM + 2048 : 3072))
+XEN_ARGS="console=com1 com1=115200,8n1 dom0_mem=1G,max:1G dom0_max_vcpus=1 loglvl=all guest_loglvl=all noreboot"
+DOM0_ARGS="console=hvc0 earlyprintk=xen rdinit=/init loglevel=6"
+# -cpu max crashes dom0 under TCG (SMAP); qemu64 works
+QEMU=(qemu-system-x86_64 -machine q35 -accel "tcg,thread=multi" -cpu qemu64 -smp 2 -m "$QEMU_MB"
+	-display none -serial stdio -monitor none -no-reboot -pidfile "$PIDF"
+	-kernel "$DOM0_IMG/xen" -append "$XEN_ARGS"
+	-initrd "$DOM0_KROOT/boot/vmlinux $DOM0_ARGS,$WORK/dom0-initrd")
+echo "QEMU: ${QEMU[*]}" >"$OUT/serial.log"
+echo "run-domu: Xen $XENV, dom0 $DOM0_KVER, domU $DOMU_KVER; built in ${BUILD_S}s; booting (log: $OUT/serial.log)"
+
+now_us() { echo "${EPOCHREALTIME//[!0-9]/}"; }
+
+# Read QEMU's serial output, stamp each line with the seconds since QEMU
+# started, and sort it into the output files. dom0's poweroff normally makes
+# Xen switch the machine off (ACPI S5) and QEMU exits; QEMU is stopped here
+# if that has not happened 10 s after dom0's last line, or 1 s after Xen
+# reports that dom0 halted or crashed ("noreboot": Xen then just stops) or
+# that Xen itself panicked.
+filter_serial() {
+	local start=$1 line chunk buf='' t us kill_at=0 _ kb tkb
+	while :; do
+		if IFS= read -r -t 1 chunk; then
+			line=${buf}${chunk//$'\r'/}
+			buf=
+		elif [ $? -gt 128 ]; then # read timed out: keep the partial line
+			buf+=${chunk//$'\r'/}
+			line=
+		else # EOF
+			[ -z "$buf$chunk" ] || echo "$buf$chunk" >>"$OUT/serial.log"
+			return
+		fi
+		us=$(($(now_us) - start))
+		if [ -n "$line" ]; then
+			printf -v t '%d.%02d' $((us / 1000000)) $((us / 10000 % 100))
+			printf '[%8s] %s\n' "$t" "$line" >>"$OUT/serial.log"
+			case $line in
+			"DOMU| "*)
+				echo "$t ${line#DOMU| }" >>"$OUT/guest.log"
+				echo "guest| ${line#DOMU| }" ;;
+			"XSB-MEM "*)
+				read -r _ kb tkb <<<"$line"
+				echo "$t,$kb,$tkb" >>"$OUT/dom0mem.csv" ;;
+			"XSB-XLDMESG "*)
+				echo "${line#XSB-XLDMESG }" >>"$OUT/xl-dmesg.txt" ;;
+			"XSB-DOM0-DONE"*)
+				echo "dom0| $line"
+				kill_at=$((us + 10000000)) ;;
+			"XSB-DOM0 "*)
+				echo "dom0| ${line#XSB-DOM0 }" ;;
+			*"Hardware Dom0 "*|*"Panic on CPU"*)
+				kill_at=$((us + 1000000)) ;;
+			esac
+		fi
+		if [ $kill_at -gt 0 ] && [ $us -ge $kill_at ] && [ -s "$PIDF" ]; then
+			kill "$(cat "$PIDF")" 2>/dev/null || true
+		fi
+	done
+}
+
+set +e
+timeout --kill-after=10 "$TIMEOUT" "${QEMU[@]}" </dev/null 2>&1 | filter_serial "$(now_us)"
+QEMU_RC=${PIPESTATUS[0]}
+set -e
+rm -f "$PIDF"
+
+t_of() { sed -n "s/^\([0-9.]*\) $1.*/\1/p" "$OUT/guest.log" | head -n 1; }
+T_INIT=$(t_of XSB-DOMU-INIT)
+T_EXIT=$(t_of 'SCENARIO-EXIT rc=')
+RC=$(sed -n 's/^[0-9.]* SCENARIO-EXIT rc=\([0-9]*\)$/\1/p' "$OUT/guest.log" | head -n 1)
+if [ -n "$RC" ]; then
+	WHY="scenario exited"
+elif [ -z "$T_INIT" ]; then
+	RC=125 WHY="the domU never started"
+elif [ "$QEMU_RC" = 124 ] || grep -q 'XSB-DOM0-DONE status=timeout' "$OUT/serial.log"; then
+	RC=124 WHY="timeout after the domU started"
+else
+	RC=126 WHY="the domU died before the scenario finished"
+fi
+echo "$RC" >"$OUT/result"
+echo "== run-domu: rc=$RC ($WHY); domU $DOMU_KVER"
+echo "   build ${BUILD_S}s; QEMU start -> domU init ${T_INIT:--}s -> scenario exit ${T_EXIT:--}s; total $((SECONDS - BUILD_START))s"
+echo "   $OUT: serial.log guest.log dom0mem.csv ($(($(wc -l <"$OUT/dom0mem.csv") - 1)) samples) xl-dmesg.txt result"
+exit "$RC"
