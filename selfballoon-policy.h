@@ -123,14 +123,28 @@ bool frontswap_shrink_decide(struct frontswap_shrink_state *state,
 
 /**
  * enum selfballoon_tunable - the numeric sysfs tunables
- * @SB_INTERVAL_S: selfballoon_interval, seconds between ticks.
- * @SB_DOWNHYSTERESIS: selfballoon_downhysteresis.
- * @SB_UPHYSTERESIS: selfballoon_uphysteresis.
- * @SB_MIN_USABLE_MB: selfballoon_min_usable_mb, MiB, 0 = default floor.
- * @SB_RESERVED_MB: selfballoon_reserved_mb, MiB, 0 = automatic (10% RAM).
- * @SB_FRONTSWAP_HYSTERESIS: frontswap_hysteresis.
- * @SB_FRONTSWAP_INERTIA: frontswap_inertia, ticks.
+ * @SB_INTERVAL_S: selfballoon_interval: seconds between two ticks.
+ *	Default 5, range 1..3600; a new value applies at once.
+ * @SB_DOWNHYSTERESIS: selfballoon_downhysteresis: divisor of the distance
+ *	the target moves down a tick.  Default 8, range 1..1000.
+ * @SB_UPHYSTERESIS: selfballoon_uphysteresis: divisor of the distance the
+ *	target moves up a tick.  Default 1, range 1..1000.
+ * @SB_MIN_USABLE_MB: selfballoon_min_usable_mb: MiB the floor keeps usable
+ *	above totalreserve_pages; 0 selects upstream's default curve.
+ *	Default 0, range 0..16777216 (16 TiB).
+ * @SB_RESERVED_MB: selfballoon_reserved_mb: MiB added to the goal for
+ *	memory Committed_AS does not count; 0 selects 10% of RAM at load.
+ *	Default 0 (automatic), range 0..16777216.
+ * @SB_FRONTSWAP_HYSTERESIS: frontswap_hysteresis: each shrink removes
+ *	1/hysteresis of the frontswap pages.  Default 20, range 1..1000.
+ * @SB_FRONTSWAP_INERTIA: frontswap_inertia: stable ticks before a shrink.
+ *	Default 3, range 1..1000; a write restarts the countdown.
  * @SB_NR_TUNABLES: number of tunables.
+ *
+ * The names, defaults and meanings mirror upstream drivers/xen's selfballoon
+ * driver (Linux 3.1 to 5.2); the ranges are this port's.  A write outside
+ * the range fails with -ERANGE, one that does not parse with -EINVAL (see
+ * selfballoon_parse_tunable()), and the value in force stays.
  */
 enum selfballoon_tunable {
 	SB_INTERVAL_S,

@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the domU scenarios (busybox sh).  Sourced by the scenario
+# scripts, which run as /scenario.sh inside the Xen PV domU.  Every check
+# prints one line "TEST PASS <name>" or "TEST FAIL <name>: <why>"; the host
+# (scripts/domu-tests.sh) counts them.
+
+SB=/sys/devices/system/xen_memory/xen_memory0/selfballoon
+XM=/sys/devices/system/xen_memory/xen_memory0
+FAILS=0
+
+pass() { echo "TEST PASS $1"; }
+fail() { echo "TEST FAIL $1: $2"; FAILS=$((FAILS + 1)); }
+
+# check NAME CONDITION-COMMAND... : pass if the command succeeds
+check() {
+	name=$1; shift
+	if "$@"; then pass "$name"; else fail "$name" "'$*' is false"; fi
+}
+
+# expect_eq NAME GOT WANT
+expect_eq() {
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', want '$3'"; fi
+}
+
+# expect_near NAME GOT WANT TOLERANCE (integers)
+expect_near() {
+	d=$(($2 - $3)); [ $d -lt 0 ] && d=$((-d))
+	if [ $d -le $4 ]; then pass "$1"; else
+		fail "$1" "got $2, want $3 +- $4"; fi
+}
+
+# expect_ge NAME GOT MIN
+expect_ge() {
+	if [ "$2" -ge "$3" ]; then pass "$1"; else fail "$1" "got $2, want >= $3"; fi
+}
+
+rd() { cat "$SB/$1"; }
+meminfo_kb() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
+
+# wait_ticks N [TIMEOUT_S]: wait until the tick counter has advanced by N
+wait_ticks() {
+	w_start=$(rd ticks); w_n=0
+	while [ $(( $(rd ticks) - w_start )) -lt "$1" ]; do
+		sleep 0.2; w_n=$((w_n + 1))
+		[ $w_n -ge $(( ${2:-60} * 5 )) ] && return 1
+	done
+	return 0
+}
+
+# wait_balloon [TIMEOUT_S]: wait until the balloon reached its target
+wait_balloon() {
+	w_n=0
+	while [ "$(cat $XM/info/current_kb)" != "$(cat $XM/target_kb)" ]; do
+		sleep 0.2; w_n=$((w_n + 1))
+		[ $w_n -ge $(( ${1:-60} * 5 )) ] && return 1
+	done
+	return 0
+}
+
+# try_write FILE VALUE: write VALUE (no newline added) to FILE in one
+# write(2); prints the error text (strerror) of a failed write, nothing on
+# success
+try_write() {
+	printf '%s' "$2" | dd of="$1" bs=8192 iflag=fullblock 2>&1 |
+		sed -n "s/^dd: .*: \([^:]*\)$/\1/p"
+}
+
+# dmesg_clean NAME: no WARN, BUG, oops or lockdep splat since boot
+dmesg_clean() {
+	bad=$(dmesg | grep -E 'WARNING:|BUG:|Oops|general protection|Call Trace|possible circular locking|kmemleak' | head -n 3)
+	if [ -z "$bad" ]; then pass "$1"; else fail "$1" "$bad"; fi
+}
+
+# snap: read what the last tick did into T_* variables, consistently (the
+# tick counter is read before and after; a tick in between forces a retry)
+snap() {
+	while :; do
+		T_TICKS=$(rd ticks)
+		T_COMMITTED=$(rd last_committed_kb)
+		T_CURRENT=$(rd last_current_kb)
+		T_GOAL=$(rd last_goal_kb)
+		T_TARGET=$(rd last_target_kb)
+		T_FLOOR=$(rd last_floor_kb)
+		[ "$(rd ticks)" = "$T_TICKS" ] && break
+	done
+}
+
+# tick_row: one timeline row of what the last tick did
+tick_row() {
+	snap
+	echo "TICK t=$(cut -d' ' -f1 /proc/uptime) ticks=$T_TICKS committed_kb=$T_COMMITTED goal_kb=$T_GOAL target_kb=$T_TARGET current_kb=$T_CURRENT floor_kb=$T_FLOOR"
+}
+
+# expected_target CUR GOAL FLOOR DOWN UP: the upstream step, worked in KiB
+# from pages (4 KiB): cur -/+ (distance in pages / hysteresis) pages, then
+# raised to the floor
+expected_target() {
+	if [ "$1" -gt "$2" ]; then
+		e=$(( $1 - ( ($1 - $2) / 4 / $4 ) * 4 ))
+	elif [ "$1" -lt "$2" ]; then
+		e=$(( $1 + ( ($2 - $1) / 4 / $5 ) * 4 ))
+	else
+		e=$1
+	fi
+	[ "$e" -lt "$3" ] && e=$3
+	echo "$e"
+}
+
+# as_user CMD: run CMD as the unprivileged "user" (uid 1000) of the domU
+as_user() { su user -c "$1"; }

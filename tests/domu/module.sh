@@ -1,0 +1,280 @@
+# SPDX-License-Identifier: GPL-2.0
+# domU scenario: the xen_selfballoon module in a real Xen PV guest.
+#
+# Runs as /scenario.sh in a guest started with memory=512 MiB, maxmem=1024
+# MiB, with /xen_selfballoon.ko built for its kernel and stress-ng on PATH.
+# Xen 4.17 has no tmem, so the module loads with selfballooning off.
+# Every assertion prints TEST PASS/FAIL (tests/domu/lib.sh).
+
+. /lib.sh
+
+KO=/xen_selfballoon.ko
+TOOLSTACK_KB=524288	# memory = 512 in the xl config: xenstore memory/target
+WORKLOAD_MB=64
+
+# --- load with defaults ------------------------------------------------
+memtotal_kb=$(meminfo_kb MemTotal)
+insmod $KO
+check load.insmod_defaults_ok [ $? -eq 0 ]
+check load.group_exists [ -d $SB ]
+dmesg | grep -q 'xen:selfballoon: selfballooning off, frontswap self-shrinking off (tmem absent' &&
+	pass load.one_log_line_tmem_absent ||
+	fail load.one_log_line_tmem_absent "$(dmesg | grep selfballoon)"
+
+for f in selfballooning selfballoon_interval selfballoon_downhysteresis \
+	 selfballoon_uphysteresis selfballoon_min_usable_mb \
+	 selfballoon_reserved_mb frontswap_selfshrinking frontswap_hysteresis \
+	 frontswap_inertia; do
+	expect_eq "sysfs.mode.$f" "$(stat -c %a $SB/$f)" 644
+done
+for f in ticks target_raises target_cuts floor_hits frontswap_shrinks \
+	 last_tick_us last_committed_kb last_current_kb last_goal_kb \
+	 last_floor_kb last_target_kb last_frontswap_kb; do
+	expect_eq "sysfs.mode.$f" "$(stat -c %a $SB/$f)" 444
+done
+
+expect_eq default.selfballooning "$(rd selfballooning)" 0
+expect_eq default.interval "$(rd selfballoon_interval)" 5
+expect_eq default.downhysteresis "$(rd selfballoon_downhysteresis)" 8
+expect_eq default.uphysteresis "$(rd selfballoon_uphysteresis)" 1
+expect_eq default.min_usable_mb "$(rd selfballoon_min_usable_mb)" 0
+# 10% of RAM at load, in MiB: MemTotal is totalram_pages in KiB
+AUTO_RESERVED=$(( memtotal_kb / 1024 / 10 ))
+expect_eq default.reserved_mb_is_10pct_of_ram "$(rd selfballoon_reserved_mb)" $AUTO_RESERVED
+expect_eq default.frontswap_selfshrinking "$(rd frontswap_selfshrinking)" 0
+expect_eq default.frontswap_hysteresis "$(rd frontswap_hysteresis)" 20
+expect_eq default.frontswap_inertia "$(rd frontswap_inertia)" 3
+expect_eq default.no_ticks_while_off "$(rd ticks)" 0
+
+# --- frontswap self-shrinking is unavailable on stock kernels ---------------
+err=$(try_write $SB/frontswap_selfshrinking 1)
+expect_eq frontswap.enable_is_eopnotsupp "$err" "Operation not supported"
+expect_eq frontswap.still_off "$(rd frontswap_selfshrinking)" 0
+dmesg | grep -q 'frontswap self-shrinking unavailable' &&
+	pass frontswap.log_line_says_why || fail frontswap.log_line_says_why "no log line"
+
+# --- bad input is rejected and changes nothing ----------------------------
+EINVAL="Invalid argument"
+ERANGE="Numerical result out of range"
+LONG=$(printf '%4096s' '' | tr ' ' 1)
+# bad_writes FILE MIN MAX: every bad value fails with its errno, value kept
+bad_writes() {
+	f=$1; min=$2; max=$3; before=$(rd $f)
+	for spec in "nl|
+|$EINVAL" "space| 5|$EINVAL" "suffix|5x|$EINVAL" "negative|-1|$EINVAL" \
+		    "hex|0x10|$EINVAL" "exponent|1e3|$EINVAL" \
+		    "uint_max|4294967295|$ERANGE" "uint_max_plus_1|4294967296|$ERANGE" \
+		    "2pow64|18446744073709551616|$ERANGE" "long_4096|$LONG|$ERANGE" \
+		    "max_plus_1|$((max + 1))|$ERANGE"; do
+		name=${spec%%|*}; rest=${spec#*|}; val=${rest%|*}; want=${rest##*|}
+		err=$(try_write $SB/$f "$val")
+		expect_eq "badinput.$f.$name.errno" "$err" "$want"
+		expect_eq "badinput.$f.$name.unchanged" "$(rd $f)" "$before"
+	done
+	if [ "$min" -gt 0 ]; then
+		err=$(try_write $SB/$f 0)
+		expect_eq "badinput.$f.zero.errno" "$err" "$ERANGE"
+		expect_eq "badinput.$f.zero.unchanged" "$(rd $f)" "$before"
+	fi
+	# a valid value with a trailing newline is accepted, then restored
+	err=$(try_write $SB/$f "$max
+")
+	expect_eq "input.$f.max_with_newline_accepted" "$err$(rd $f)" "$max"
+	try_write $SB/$f "$before" >/dev/null
+	expect_eq "input.$f.restored" "$(rd $f)" "$before"
+}
+bad_writes selfballoon_interval 1 3600
+bad_writes selfballoon_downhysteresis 1 1000
+bad_writes selfballoon_uphysteresis 1 1000
+bad_writes selfballoon_min_usable_mb 0 16777216
+bad_writes frontswap_hysteresis 1 1000
+bad_writes frontswap_inertia 1 1000
+# reserved_mb: writing max then restoring would change nothing but is
+# checked like the others; 0 is valid there (automatic)
+bad_writes selfballoon_reserved_mb 0 16777216
+for v in 2 -1 y on 1x 0x1 " 1"; do
+	err=$(try_write $SB/selfballooning "$v")
+	expect_eq "badinput.selfballooning.'$v'.errno" "$err" "$EINVAL"
+	expect_eq "badinput.selfballooning.'$v'.unchanged" "$(rd selfballooning)" 0
+done
+expect_eq "badinput.selfballooning.no_ticks" "$(rd ticks)" 0
+
+# writes need root: uid 1000 is refused by the mode, values unchanged
+for f in selfballooning selfballoon_interval selfballoon_reserved_mb; do
+	before=$(rd $f)
+	err=$(as_user "printf 1 > $SB/$f" 2>&1 | sed 's/.*: //')
+	expect_eq "perm.$f.nonroot_refused" "$err" "Permission denied"
+	expect_eq "perm.$f.nonroot_unchanged" "$(rd $f)" "$before"
+done
+
+# --- tick watcher: one TICK row per tick for the timeline --------------------
+(
+	last=0
+	while [ -d $SB ]; do
+		t=$(rd ticks 2>/dev/null) || break
+		if [ -n "$t" ] && [ "$t" != "$last" ]; then tick_row; last=$t; fi
+		sleep 0.25
+	done
+) &
+WATCHER=$!
+
+# verify_ticks N NAME: the next N ticks each computed the target the
+# upstream way from the goal, current and floor it reported
+verify_ticks() {
+	i=0
+	while [ $i -lt "$1" ]; do
+		wait_ticks 1 20 || { fail "$2.tick_came" "no tick"; return; }
+		snap
+		want=$(expected_target $T_CURRENT $T_GOAL $T_FLOOR \
+			$(rd selfballoon_downhysteresis) $(rd selfballoon_uphysteresis))
+		expect_eq "$2.tick$i.target" "$T_TARGET" "$want"
+		check "$2.tick$i.target_not_below_floor" [ "$T_TARGET" -ge "$T_FLOOR" ]
+		i=$((i + 1))
+	done
+}
+
+# --- enable: the target decays from 512 MiB by 1/8 of the distance a tick ---
+try_write $SB/selfballoon_interval 1 >/dev/null
+try_write $SB/selfballooning 1 >/dev/null
+expect_eq enable.reads_1 "$(rd selfballooning)" 1
+wait_ticks 1 3 && pass enable.first_tick_within_interval ||
+	fail enable.first_tick_within_interval "no tick within 3 s"
+snap
+check decay.goal_below_current [ "$T_GOAL" -lt "$T_CURRENT" ]
+# goal = Committed_AS + totalreserve + reserved_mb, in balloon terms: at least
+# Committed_AS + reserved_mb
+expect_ge decay.goal_covers_committed_plus_reserved "$T_GOAL" $(( T_COMMITTED + AUTO_RESERVED * 1024 ))
+verify_ticks 6 decay
+check decay.cuts_counted [ "$(rd target_cuts)" -ge 6 ]
+# the idle guest's goal is below the floor: the target settles on the floor
+n=0
+while snap && [ "$T_TARGET" != "$T_FLOOR" ] && [ $n -lt 60 ]; do
+	wait_ticks 1 5; n=$((n + 1))
+done
+expect_eq decay.settles_on_floor "$T_TARGET" "$T_FLOOR"
+check decay.floor_hits_counted [ "$(rd floor_hits)" -ge 1 ]
+wait_balloon 30 && pass decay.balloon_followed_target ||
+	fail decay.balloon_followed_target "current $(cat $XM/info/current_kb) target $(cat $XM/target_kb)"
+echo "PHASE decayed"
+
+# --- a real workload commits memory in three steps: the target follows -----
+# Each step is smaller than the memory the guest has free at the floor: with
+# no swap, a guest ballooned down cannot absorb a bigger burst before the
+# balloon grows (and heuristic overcommit refuses a mapping larger than RAM).
+try_write $SB/selfballoon_interval 2 >/dev/null
+WLS=
+for step in 1 2 3; do
+	c0=$(meminfo_kb Committed_AS)
+	stress-ng --vm 1 --vm-bytes ${WORKLOAD_MB}M --vm-keep \
+		--timeout $(( 30 - step * 6 ))s --quiet &
+	WLS="$WLS $!"
+	n=0
+	while [ $(( $(meminfo_kb Committed_AS) - c0 )) -lt $(( WORKLOAD_MB * 1024 * 9 / 10 )) ]; do
+		sleep 0.1; n=$((n + 1)); [ $n -ge 100 ] && break
+	done
+	echo "PHASE workload step $step committed $(( ($(meminfo_kb Committed_AS) - c0) / 1024 )) MiB"
+	# within one interval (2 s), plus the tick's own latency
+	wait_ticks 1 3; snap
+	check workload.step$step.committed_seen_by_next_tick [ "$T_COMMITTED" -ge $(( c0 + WORKLOAD_MB * 1024 * 9 / 10 )) ]
+	expect_ge workload.step$step.target_reaches_goal_in_one_interval "$T_TARGET" "$T_GOAL"
+	wait_balloon 20 && pass workload.step$step.balloon_followed ||
+		fail workload.step$step.balloon_followed "current $(cat $XM/info/current_kb) target $(cat $XM/target_kb)"
+done
+check workload.raises_counted [ "$(rd target_raises)" -ge 3 ]
+verify_ticks 2 workload
+for p in $WLS; do
+	wait $p
+	expect_eq workload.stress_ng_$p.exit_ok $? 0
+done
+echo "PHASE workload exited"
+
+# --- workload gone: decay by the down-hysteresis step, never below floor ----
+verify_ticks 8 release
+
+# --- sysfs writes change behaviour ----------------------------------------
+# down-hysteresis 1 jumps to max(goal, floor) in one tick
+try_write $SB/selfballoon_downhysteresis 1 >/dev/null
+wait_ticks 1 5; wait_ticks 1 5; snap
+want=$T_GOAL; [ "$want" -lt "$T_FLOOR" ] && want=$T_FLOOR
+expect_eq behaviour.downhysteresis_1_jumps_to_goal_or_floor "$T_TARGET" "$want"
+try_write $SB/selfballoon_downhysteresis 8 >/dev/null
+
+# min_usable_mb moves the floor by exactly the MiB written
+try_write $SB/selfballoon_min_usable_mb 300 >/dev/null
+wait_ticks 2 8; snap; f300=$T_FLOOR
+try_write $SB/selfballoon_min_usable_mb 200 >/dev/null
+wait_ticks 2 8; snap; f200=$T_FLOOR
+expect_eq behaviour.min_usable_mb_moves_floor_by_100MiB $(( f300 - f200 )) 102400
+try_write $SB/selfballoon_min_usable_mb 0 >/dev/null
+expect_eq behaviour.min_usable_mb_0_reads_0 "$(rd selfballoon_min_usable_mb)" 0
+
+# reserved_mb moves the goal by exactly the MiB added (Committed_AS aside)
+wait_ticks 1 5; snap; g0=$((T_GOAL - T_COMMITTED))
+try_write $SB/selfballoon_reserved_mb $((AUTO_RESERVED + 64)) >/dev/null
+wait_ticks 2 8; snap; g1=$((T_GOAL - T_COMMITTED))
+expect_near behaviour.reserved_mb_moves_goal_by_64MiB $(( g1 - g0 )) 65536 64
+try_write $SB/selfballoon_reserved_mb 0 >/dev/null
+expect_eq behaviour.reserved_mb_0_restores_auto "$(rd selfballoon_reserved_mb)" $AUTO_RESERVED
+
+# a new interval applies at once, not after the pending tick
+try_write $SB/selfballoon_interval 30 >/dev/null
+wait_ticks 1 3 && fail behaviour.interval_30_no_tick_soon "ticked within 3 s" ||
+	pass behaviour.interval_30_no_tick_soon
+s0=$(cut -d' ' -f1 /proc/uptime)
+try_write $SB/selfballoon_interval 1 >/dev/null
+wait_ticks 1 5
+s1=$(cut -d' ' -f1 /proc/uptime)
+dt=$(awk -v a=$s0 -v b=$s1 'BEGIN { print int((b - a) * 10) }')
+check behaviour.interval_1_applies_at_once [ "$dt" -le 25 ]
+tk0=$(rd ticks); sleep 6; tk1=$(rd ticks)
+check behaviour.interval_1_ticks_every_second [ $((tk1 - tk0)) -ge 4 -a $((tk1 - tk0)) -le 7 ]
+
+# --- disable: ticks stop, the toolstack's target is back ---------------------
+try_write $SB/selfballooning 0 >/dev/null
+tk0=$(rd ticks); sleep 3
+expect_eq disable.ticks_stop "$(rd ticks)" "$tk0"
+expect_eq disable.target_back_to_toolstack "$(cat $XM/target_kb)" $TOOLSTACK_KB
+echo "PHASE disabled"
+
+# --- unload: group gone, target handed back, clean log ---------------------
+try_write $SB/selfballooning 1 >/dev/null
+wait_ticks 2 10
+rmmod xen_selfballoon
+check unload.rmmod_ok [ $? -eq 0 ]
+check unload.group_removed [ ! -d $SB ]
+expect_eq unload.target_back_to_toolstack "$(cat $XM/target_kb)" $TOOLSTACK_KB
+wait $WATCHER 2>/dev/null
+
+# --- load switches -----------------------------------------------------------
+insmod $KO selfballooning
+expect_eq switch.selfballooning_param_enables "$(rd selfballooning)" 1
+dmesg | tail -n 3 | grep -q 'selfballooning on' && pass switch.log_says_on ||
+	fail switch.log_says_on "$(dmesg | tail -n 3)"
+rmmod xen_selfballoon
+insmod $KO selfballooning noselfballooning
+expect_eq switch.noselfballooning_wins "$(rd selfballooning)" 0
+rmmod xen_selfballoon
+insmod $KO noselfshrink
+expect_eq switch.noselfshrink_keeps_shrink_off "$(rd frontswap_selfshrinking)" 0
+rmmod xen_selfballoon
+insmod $KO selfballooning=2 2>/dev/null
+rc=$?
+check switch.bad_param_refused [ $rc -ne 0 -a ! -d $SB ]
+
+# --- repeated load/unload while ticking ---------------------------------------
+ok=0
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	insmod $KO selfballooning || break
+	try_write $SB/selfballoon_interval 1 >/dev/null
+	sleep 1.2
+	rmmod xen_selfballoon || break
+	ok=$((ok + 1))
+done
+expect_eq unload.ten_load_unload_cycles $ok 10
+check unload.cycles_group_removed [ ! -d $SB ]
+wait_balloon 60
+expect_eq unload.cycles_target_back_to_toolstack "$(cat $XM/target_kb)" $TOOLSTACK_KB
+dmesg_clean unload.no_warn_bug_oops
+
+echo "SCENARIO failures=$FAILS"
+[ $FAILS -eq 0 ]
