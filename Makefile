@@ -42,6 +42,13 @@ check:
 check-fast:
 	scripts/check.sh --fast
 
-.PHONY: modules clean modules_install demo check check-fast
+# the in-tree series (out/patches/) and its built-in driver booted in a domU
+patches:
+	scripts/patches.sh
+
+intree:
+	scripts/intree.sh
+
+.PHONY: modules clean modules_install demo check check-fast patches intree
 
 endif

@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make check / make check-fast: run every test tier and count the results.
+#
+# Tiers (each prints "PASS <tier> <name>" / "FAIL <tier> <name>: <why>"):
+#   static  W=1 and sparse builds on Debian's 6.1 and 6.12 headers,
+#           checkpatch --strict, kernel-doc, Documentation/ABI
+#   kunit   the policy KUnit suites under UML (kunit.py, linux-source-6.12)
+#   domu    the module in a real Xen 4.17 PV domU on 6.1 and 6.12 (QEMU)
+# --fast skips the domu tier.  A tier that cannot run counts as a failure.
+# The last line is "N passed, N failed"; the exit status is non-zero on any
+# failure.
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+TIERS="static kunit domu"
+[ "${1:-}" = --fast ] && TIERS="static kunit"
+LOG=$TOP/out/check
+mkdir -p "$LOG"
+rm -f "$LOG"/*.log
+
+passed=0 failed=0
+summary=()
+for tier in $TIERS; do
+	echo "==== tier $tier"
+	start=$SECONDS
+	case $tier in
+	static) cmd=("$TOP/scripts/static-checks.sh") ;;
+	kunit) cmd=("$TOP/scripts/kunit.sh") ;;
+	domu) cmd=("$TOP/scripts/domu-tests.sh" 6.1 6.12) ;;
+	esac
+	"${cmd[@]}" 2>&1 | tee "$LOG/$tier.log"
+	rc=${PIPESTATUS[0]}
+	p=$(grep -c '^PASS ' "$LOG/$tier.log")
+	f=$(grep -c '^FAIL ' "$LOG/$tier.log")
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		echo "FAIL $tier tier: exited with status $rc without naming a failure" | tee -a "$LOG/$tier.log"
+		f=1
+	fi
+	if [ "$p" = 0 ] && [ "$f" = 0 ]; then
+		echo "FAIL $tier tier: ran no test" | tee -a "$LOG/$tier.log"
+		f=1
+	fi
+	passed=$((passed + p)) failed=$((failed + f))
+	summary+=("$(printf '%-8s %5d passed, %3d failed  (%ds)' "$tier" "$p" "$f" $((SECONDS - start)))")
+done
+
+echo "==== summary"
+printf '%s\n' "${summary[@]}"
+grep -h '^FAIL ' "$LOG"/*.log 2>/dev/null | sed 's/^/  /'
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
