@@ -19,6 +19,8 @@ endif
 obj-$(CONFIG_XEN_SELFBALLOONING) += xen_selfballoon.o
 xen_selfballoon-y := xen-selfballoon.o sysfs.o selfballoon-policy.o \
 		     frontswap-shrink.o
+# the trace event header (selfballoon_trace.h) is included from here
+CFLAGS_xen-selfballoon.o := -I$(src)
 
 else
 

@@ -39,6 +39,9 @@
 
 #include "xen-selfballoon.h"
 
+#define CREATE_TRACE_POINTS
+#include "selfballoon_trace.h"
+
 struct selfballoon selfballoon = {
 	.lock = __MUTEX_INITIALIZER(selfballoon.lock),
 	.stats_lock = __SPIN_LOCK_UNLOCKED(selfballoon.stats_lock),
@@ -160,7 +163,7 @@ static void selfballoon_tick(struct work_struct *work)
 	struct selfballoon_decision d = { };
 	struct selfballoon_sample s;
 	bool shrink = false;
-	unsigned long frontswap_target;
+	unsigned long frontswap_target = 0;
 	u64 start = ktime_get_ns();
 
 	selfballoon_read_sample(&s, frontswap_on);
@@ -188,6 +191,8 @@ static void selfballoon_tick(struct work_struct *work)
 		if (shrink)
 			selfballoon_frontswap_shrink(frontswap_target);
 	}
+
+	trace_selfballoon_tick(&s, &d, shrink, frontswap_target);
 
 	spin_lock(&sb->stats_lock);
 	sb->stats.ticks++;

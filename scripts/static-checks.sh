@@ -102,7 +102,7 @@ check_builtin() {
 		objs+=("${f%.c}.o")
 	done
 	# a Kbuild file takes precedence over the project's Makefile
-	echo "obj-y := ${objs[*]}" >"$dir/Kbuild"
+	printf 'obj-y := %s\nccflags-y := -I$(src)\n' "${objs[*]}" >"$dir/Kbuild"
 	out=$(make -C "$kdir" M="$dir" W=1 C=1 "${objs[@]}" 2>&1)
 	rc=$?
 	findings=$(printf '%s\n' "$out" | grep -E 'warning:|error:')

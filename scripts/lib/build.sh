@@ -11,14 +11,14 @@
 # kbuild sees real edits and nothing lands in the work tree.
 
 XSB_TOP=${XSB_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-XSB_SOURCES="Makefile Kconfig xen-selfballoon.c xen-selfballoon.h sysfs.c
-	selfballoon-policy.c selfballoon-policy.h frontswap-shrink.c"
+# the module's sources: Makefile, Kconfig and every top-level .c and .h
+xsb_sources() { (cd "$XSB_TOP" && echo Makefile Kconfig ./*.c ./*.h); }
 
 # sync_sources DIR: copy the module's sources into DIR where they differ
 sync_sources() {
 	local dir=$1 f
 	mkdir -p "$dir/tests"
-	for f in $XSB_SOURCES $(cd "$XSB_TOP" && ls tests/*-kunit.h 2>/dev/null); do
+	for f in $(xsb_sources) $(cd "$XSB_TOP" && ls tests/*-kunit.h 2>/dev/null); do
 		cmp -s "$XSB_TOP/$f" "$dir/$f" || cp "$XSB_TOP/$f" "$dir/$f"
 	done
 }

@@ -157,6 +157,30 @@ wait_balloon 30 && pass decay.balloon_followed_target ||
 	fail decay.balloon_followed_target "current $(cat $XM/info/current_kb) target $(cat $XM/target_kb)"
 echo "PHASE decayed"
 
+# --- the trace event: one selfballoon_tick per tick, as the stats say ------
+TR=/sys/kernel/debug/tracing
+if [ -d $TR/events/xen_selfballoon/selfballoon_tick ]; then
+	pass trace.event_registered
+	echo > $TR/trace
+	echo 1 > $TR/events/xen_selfballoon/selfballoon_tick/enable
+	wait_ticks 3 10; snap
+	ev=$(grep -c 'selfballoon_tick: ' $TR/trace)
+	line=$(grep 'selfballoon_tick: ' $TR/trace | tail -n 1)
+	echo 0 > $TR/events/xen_selfballoon/selfballoon_tick/enable
+	check trace.one_event_per_tick [ "$ev" -ge 2 -a "$ev" -le 4 ]
+	bt=$(echo "$line" | sed -n 's/.* balloon_target=\([0-9]*\) .*/\1/p')
+	fl=$(echo "$line" | sed -n 's/.* floor=\([0-9]*\) .*/\1/p')
+	cu=$(echo "$line" | sed -n 's/.* current=\([0-9]*\) .*/\1/p')
+	bc=$(echo "$line" | sed -n 's/.* balloon_current=\([0-9]*\) .*/\1/p')
+	expect_eq trace.balloon_target_pages_match_stats "$(( ${bt:-0} * 4 ))" "$T_TARGET"
+	# the event has the floor in totalram terms, the stats in balloon terms
+	expect_eq trace.floor_pages_match_stats "$(( (${fl:-0} + ${bc:-0} - ${cu:-0}) * 4 ))" "$T_FLOOR"
+	echo "$line" | grep -q 'action=cut floor_hit=1' && pass trace.settled_tick_is_cut_to_floor ||
+		fail trace.settled_tick_is_cut_to_floor "$line"
+else
+	fail trace.event_registered "no $TR/events/xen_selfballoon/selfballoon_tick"
+fi
+
 # --- a real workload commits memory in three steps: the target follows -----
 # Each step is smaller than the memory the guest has free at the floor: with
 # no swap, a guest ballooned down cannot absorb a bigger burst before the
