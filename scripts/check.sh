@@ -3,17 +3,19 @@
 # make check / make check-fast: run every test tier and count the results.
 #
 # Tiers (each prints "PASS <tier> <name>" / "FAIL <tier> <name>: <why>"):
-#   static  W=1 and sparse builds on Debian's 6.1 and 6.12 headers,
-#           checkpatch --strict, kernel-doc, Documentation/ABI
-#   kunit   the policy KUnit suites under UML (kunit.py, linux-source-6.12)
-#   domu    the module in a real Xen 4.17 PV domU on 6.1 and 6.12 (QEMU)
-# --fast skips the domu tier.  A tier that cannot run counts as a failure.
+#   static   W=1 and sparse builds on Debian's 6.1 and 6.12 headers,
+#            checkpatch --strict, kernel-doc, Documentation/ABI
+#   kunit    the policy KUnit suites under UML (kunit.py, linux-source-6.12)
+#   dkms     dkms add/build/install for 6.1 and 6.12, modinfo
+#   domu     the module in a real Xen 4.17 PV domU on 6.1 and 6.12 (QEMU)
+#   refusal  insmod fails with ENODEV in dom0 and outside Xen (QEMU)
+# --fast skips the QEMU tiers (domu, refusal).  A tier that cannot run counts as a failure.
 # The last line is "N passed, N failed"; the exit status is non-zero on any
 # failure.
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-TIERS="static kunit domu"
-[ "${1:-}" = --fast ] && TIERS="static kunit"
+TIERS="static kunit dkms domu refusal"
+[ "${1:-}" = --fast ] && TIERS="static kunit dkms"
 LOG=$TOP/out/check
 mkdir -p "$LOG"
 rm -f "$LOG"/*.log
@@ -26,7 +28,9 @@ for tier in $TIERS; do
 	case $tier in
 	static) cmd=("$TOP/scripts/static-checks.sh") ;;
 	kunit) cmd=("$TOP/scripts/kunit.sh") ;;
+	dkms) cmd=("$TOP/scripts/dkms-tests.sh") ;;
 	domu) cmd=("$TOP/scripts/domu-tests.sh" 6.1 6.12) ;;
+	refusal) cmd=("$TOP/scripts/refusal-tests.sh") ;;
 	esac
 	"${cmd[@]}" 2>&1 | tee "$LOG/$tier.log"
 	rc=${PIPESTATUS[0]}

@@ -1,11 +1,14 @@
 #!/bin/busybox sh
-# dom0 /init (busybox sh). Brings up a minimal Xen toolstack, starts the PV
-# domU "guest" from /etc/xen/guest.cfg, streams its console to our console with
-# the prefix "DOMU| ", samples its memory once a second, and powers off once the
-# domU prints "SCENARIO-EXIT rc=N" (or dies, or the deadline passes).
+# dom0 /init (busybox sh). Brings up a minimal Xen toolstack, runs the dom0
+# scenario /dom0-scenario.sh if there is one (its output prefixed "DOM0| ",
+# ending with "DOM0| SCENARIO-EXIT rc=N"), then, unless the run has no domU,
+# starts the PV domU "guest" from /etc/xen/guest.cfg, streams its console to
+# our console with the prefix "DOMU| ", samples its memory once a second, and
+# powers off once the domU prints "SCENARIO-EXIT rc=N" (or dies, or the
+# deadline passes).
 # It runs no xl command while the guest runs: each costs seconds under TCG.
 #
-# Lines for the host (run-domu.sh) all start with "XSB-":
+# Lines for the host (run-domu.sh) all start with "XSB-", "DOM0| " or "DOMU| ":
 #   XSB-DOM0 <text>                 progress
 #   XSB-MEM <guest_kb> <target_kb>  one memory sample
 #   XSB-XLDMESG <line>              hypervisor log tail, at the end
@@ -13,7 +16,8 @@
 #
 # /etc/xsb/run.conf (written per run by run-domu.sh) sets XSB_DEADLINE: dom0
 # uptime in seconds after which the run is given up, a little before the host
-# kills QEMU, so that the last samples and the hypervisor log still get out.
+# kills QEMU, so that the last samples and the hypervisor log still get out;
+# and XSB_DOMU: 1 to create the domU, 0 for a run with a dom0 scenario only.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:/usr/lib/xen-4.17/bin
 say() { echo "XSB-DOM0 $*"; }
 uptime_s() { cut -d. -f1 /proc/uptime; }
@@ -34,7 +38,7 @@ echo 4 >/proc/sys/kernel/printk
 say "up kernel=$(uname -r) uptime=$(cat /proc/uptime)"
 
 for m in xen-evtchn xen-privcmd xenfs xen-gntdev xen-gntalloc; do
-	insmod /lib/modules/$m.ko || say "insmod $m failed"
+	/bin/busybox insmod /lib/modules/$m.ko || say "insmod $m failed"
 done
 mount -t xenfs xenfs /proc/xen || say "mount xenfs failed"
 xenstored --pid-file=/run/xenstored.pid || say "xenstored failed rc=$?"
@@ -42,11 +46,32 @@ xen-init-dom0 || say "xen-init-dom0 failed rc=$?"
 xenconsoled --pid-file=/run/xenconsoled.pid ||
 	say "xenconsoled failed rc=$?"
 
-say "xl create at uptime=$(cat /proc/uptime)"
-xl create /etc/xen/guest.cfg >/tmp/xl-create.log 2>&1 ||
-	{ say "xl create failed:"; sed 's/^/XSB-DOM0 xl: /' /tmp/xl-create.log; }
-DOMID=$(xl domid guest 2>/dev/null)
-say "guest domid=${DOMID:-none}"
+# The dom0 scenario: run as root from /, stdin /dev/null, with the
+# toolstack up and no domU yet. Its output is prefixed in blocks by awk, like
+# the domU console below; awk drops a flag file once the exit line is out.
+status=
+if [ -f /dom0-scenario.sh ]; then
+	say "dom0 scenario at uptime=$(cat /proc/uptime)"
+	( cd / && /bin/sh /dom0-scenario.sh </dev/null 2>&1; echo "SCENARIO-EXIT rc=$?" ) |
+		awk '{ print "DOM0| " $0; fflush() }
+			/^SCENARIO-EXIT rc=/ { print > "/run/dom0-scenario-exit"; close("/run/dom0-scenario-exit") }' &
+	until [ -f /run/dom0-scenario-exit ]; do
+		[ "$(uptime_s)" -lt "$XSB_DEADLINE" ] || { status=timeout; break; }
+		usleep 200000
+	done
+	say "dom0 scenario done at uptime=$(cat /proc/uptime)"
+fi
+
+DOMID=
+if [ -z "$status" ] && [ "${XSB_DOMU:-1}" = 1 ]; then
+	say "xl create at uptime=$(cat /proc/uptime)"
+	xl create /etc/xen/guest.cfg >/tmp/xl-create.log 2>&1 ||
+		{ say "xl create failed:"; sed 's/^/XSB-DOM0 xl: /' /tmp/xl-create.log; }
+	DOMID=$(xl domid guest 2>/dev/null)
+	say "guest domid=${DOMID:-none}"
+elif [ -z "$status" ]; then
+	status="exit" # a dom0 scenario only, and it has finished
+fi
 
 # Live console: xenconsoled gives each guest console a pty (raw mode) and holds
 # its slave end open without reading it, so reading the slave here gets the
@@ -85,7 +110,7 @@ $1 == "guest" {
 	print $2 > "/run/guest-state"; close("/run/guest-state")
 }'
 
-status=gone
+[ -n "$status" ] || status=gone
 if [ -n "$DOMID" ]; then
 	stream_console &
 	# one long-running xentop: starting one every second costs too much here
@@ -108,7 +133,7 @@ if [ -n "$DOMID" ]; then
 	# the last sample, taken after the end
 	xentop -b -i 1 2>/dev/null | awk -v domid="$DOMID" "$XENTOP_AWK"
 fi
-[ $status = exit ] || { say "guest state at end:"; xl list 2>&1 | sed 's/^/XSB-DOM0 /'; }
+[ $status = exit ] || { say "domains at end:"; xl list 2>&1 | sed 's/^/XSB-DOM0 /'; }
 xl dmesg | tail -n 300 | sed 's/^/XSB-XLDMESG /'
 say "uptime=$(cat /proc/uptime)"
 echo "XSB-DOM0-DONE status=$status"

@@ -22,7 +22,7 @@ initramfs_skeleton() {
 
 initramfs_copy_elf() {
 	local src=$1 dst=$2 root=$3 libs lib
-	mkdir -p "$root/$(dirname "$dst")"
+	mkdir -p "$root/$(dirname "$dst")" "$root/lib/x86_64-linux-gnu"
 	cp -L "$src" "$root/$dst"
 	# ldd exits 1 on a static binary: nothing more to copy then
 	libs=$(ldd "$src" 2>&1) || return 0

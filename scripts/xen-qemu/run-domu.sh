@@ -3,26 +3,35 @@
 # (functions called through cached() and the EXIT trap are reachable)
 # shellcheck disable=SC2317
 # Boot Xen 4.17 + a dom0 + one PV domU under QEMU (TCG, no KVM) and run a
-# scenario script inside the domU. See README.md beside this file.
+# scenario script inside the domU, and/or one in dom0 before (or instead of)
+# creating the domU. See README.md beside this file.
 set -euo pipefail
 
 usage() {
 	cat <<'EOF'
 usage: run-domu.sh --scenario FILE [options]
+       run-domu.sh --dom0-scenario FILE [--scenario FILE] [options]
   --scenario FILE      busybox sh script, run as root in the domU as /scenario.sh
+                       (without it no domU is created: a dom0 scenario only)
   --kver 6.1|6.12      domU kernel series (default 6.1; dom0 always runs 6.1)
   --files "F1 F2 ..."  host files copied into the domU's / (e.g. a .ko)
   --bins "B1 B2 ..."   host programs copied into the domU's /usr/bin with their
                        shared libraries (the Debian package of the same name is
                        installed on the host if the program is missing)
+  --dom0-scenario FILE busybox sh script, run as root in dom0 as
+                       /dom0-scenario.sh once the toolstack is up and before
+                       the domU is created
+  --dom0-files "F ..." host files copied into dom0's / (e.g. a .ko for 6.1)
+  --dom0-bins "B ..."  host programs copied into dom0's /usr/bin, as --bins
   --domu-cmdline "..." appended to the domU kernel command line
   --memory MiB         domU memory at start (default 512)
   --maxmem MiB         domU maximum memory (default 1024)
   --vcpus N            domU vCPUs (default 1)
   --out DIR            output directory (default out/domu)
   --timeout S          seconds QEMU may run (default 900)
-Exit status: the scenario's exit code; 124 timeout; 125 the domU never
-started; 126 the domU died (crash) before the scenario finished.
+Exit status: the dom0 scenario's exit code if it is not 0, else the domU
+scenario's; 124 timeout; 125 the domU never started; 126 the domU died
+(crash) before the scenario finished; 123 the dom0 scenario did not finish.
 EOF
 }
 
@@ -31,9 +40,11 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../lib/deps.sh"
 # shellcheck source=initramfs.sh
 . "$HERE/initramfs.sh"
+# shellcheck source=kernels.sh
+. "$HERE/kernels.sh"
 
 KSERIES=6.1 SCENARIO='' FILES='' BINS='' DOMU_CMDLINE='' MEMORY=512 MAXMEM=1024 VCPUS=1
-OUT=out/domu TIMEOUT=900
+OUT=out/domu TIMEOUT=900 DOM0_SCENARIO='' DOM0_FILES='' DOM0_BINS=''
 while [ $# -gt 0 ]; do
 	case $1 in -h|--help) usage; exit 0 ;; esac
 	[ $# -ge 2 ] || { echo "missing value for $1" >&2; usage >&2; exit 2; }
@@ -42,6 +53,9 @@ while [ $# -gt 0 ]; do
 	--scenario) SCENARIO=$2 ;;
 	--files) FILES=$2 ;;
 	--bins) BINS=$2 ;;
+	--dom0-scenario) DOM0_SCENARIO=$2 ;;
+	--dom0-files) DOM0_FILES=$2 ;;
+	--dom0-bins) DOM0_BINS=$2 ;;
 	--domu-cmdline) DOMU_CMDLINE=$2 ;;
 	--memory) MEMORY=$2 ;;
 	--maxmem) MAXMEM=$2 ;;
@@ -53,14 +67,20 @@ while [ $# -gt 0 ]; do
 	shift 2
 done
 die() { echo "run-domu: $*" >&2; exit 2; }
-[ -f "$SCENARIO" ] || die "--scenario FILE is required"
+[ -n "$SCENARIO$DOM0_SCENARIO" ] || die "--scenario FILE (or --dom0-scenario FILE) is required"
+[ -z "$SCENARIO" ] || [ -f "$SCENARIO" ] || die "no such file: $SCENARIO"
+[ -z "$DOM0_SCENARIO" ] || [ -f "$DOM0_SCENARIO" ] || die "no such file: $DOM0_SCENARIO"
 case $KSERIES in 6.1|6.12) ;; *) die "--kver must be 6.1 or 6.12" ;; esac
 for n in "$MEMORY" "$MAXMEM" "$VCPUS" "$TIMEOUT"; do
 	[[ $n =~ ^[1-9][0-9]*$ ]] || die "not a positive number: $n"
 done
 [ "$MAXMEM" -ge "$MEMORY" ] || die "--maxmem is below --memory"
 [[ $DOMU_CMDLINE != *'"'* ]] || die "--domu-cmdline cannot contain double quotes"
-for f in $FILES; do [ -f "$f" ] || die "no such file: $f"; done
+for f in $FILES $DOM0_FILES; do [ -f "$f" ] || die "no such file: $f"; done
+# the per-run files share dom0's / with its /init: none may replace it
+for f in $DOM0_FILES; do
+	case ${f##*/} in init|dom0-scenario.sh) die "--dom0-files: ${f##*/} is a reserved name" ;; esac
+done
 
 XENV=4.17
 # Xen's tools and libraries; their debs are unpacked, never installed on the host
@@ -70,7 +90,7 @@ XEN_PKGS=("xen-hypervisor-$XENV-amd64" "xen-utils-$XENV" xen-utils-common xensto
 # host libraries that those tools link against (copied into dom0 from the host)
 XEN_HOST_LIBS=(libncurses6 libtinfo6 libgcc-s1 zlib1g liblzma5 libzstd1 libuuid1)
 
-CACHE_TMP=() WORK='' PIDF=''
+WORK='' PIDF=''
 cleanup() {
 	if [ -s "$PIDF" ]; then kill "$(cat "$PIDF")" 2>/dev/null || true; fi
 	rm -rf "${CACHE_TMP[@]}" "$WORK"
@@ -79,10 +99,11 @@ trap cleanup EXIT
 
 BUILD_START=$SECONDS
 deps_apt qemu-system-x86 busybox-static cpio xz-utils zstd "${XEN_HOST_LIBS[@]}"
-for b in $BINS; do command -v "$b" >/dev/null || deps_apt "$b"; done
+for b in $BINS $DOM0_BINS; do command -v "$b" >/dev/null || deps_apt "$b"; done
 
 DOM0_KVER=$(deps_kver 6.1)
-if [ "$KSERIES" = 6.1 ]; then DOMU_KVER=$DOM0_KVER; else DOMU_KVER=$(deps_kver "$KSERIES"); fi
+# without a domU scenario there is no domU kernel to fetch (--kver is moot)
+if [ "$KSERIES" = 6.1 ] || [ -z "$SCENARIO" ]; then DOMU_KVER=$DOM0_KVER; else DOMU_KVER=$(deps_kver "$KSERIES"); fi
 mapfile -t KPKGS < <(deps_kimage "$DOM0_KVER" "$DOMU_KVER")
 [ ${#KPKGS[@]} -eq 2 ] || die "no kernel image package"
 # one deps_download for all: every apt look-up costs most of a second
@@ -92,63 +113,18 @@ XEN_DEBS=("${DEBS[@]:0:${#XEN_PKGS[@]}}")
 DOM0_DEB=${DEBS[-2]}
 DOMU_DEB=${DEBS[-1]}
 
-# cached DIR CMD...: unless DIR exists, run CMD... with a new temporary
-# directory as its last argument and move that to DIR (atomic: a concurrent
-# run that got there first wins, and ours is dropped).
-cached() {
-	local dir=$1 tmp
-	shift
-	[ -d "$dir" ] && return
-	mkdir -p "$(dirname "$dir")"
-	tmp=$(mktemp -d "$dir.tmp.XXXXXX")
-	CACHE_TMP+=("$tmp") # removed on exit if left behind by a failure
-	"$@" "$tmp"
-	mv -T "$tmp" "$dir" 2>/dev/null || rm -rf "$tmp"
-}
-unpack_debs() { # unpack_debs DEB... DIR
-	local d
-	for d in "${@:1:$#-1}"; do dpkg -x "$d" "${!#}"; done
-}
-# Only what the harness uses from a kernel image: /boot and the Xen modules,
-# plus boot/vmlinux: the ELF kernel inside the bzImage, decompressed here.
-# Given a bzImage, Xen (for dom0) and xl (for the domU) decompress it, which
-# under TCG costs seconds on every boot (7 s for Debian's xz-packed 6.1).
-unpack_kernel() { # unpack_kernel DEB DIR
-	local bz setup off len payload=$2/boot/payload
-	dpkg-deb --fsys-tarfile "$1" |
-		tar -x -C "$2" --wildcards './boot/*' './lib/modules/*/kernel/drivers/xen/*'
-	bz=$(echo "$2"/boot/vmlinuz-*)
-	# x86 boot protocol: setup_sects at 0x1f1 (512-byte sectors after the
-	# boot sector), payload_offset and payload_length at 0x248; the payload
-	# ends with 4 bytes that are not part of the compressed stream (the
-	# decompressed size, for the kernel's own decompressor)
-	setup=$(od -An -tu1 -j $((0x1f1)) -N 1 "$bz")
-	read -r off len < <(od -An -tu4 -j $((0x248)) -N 8 "$bz")
-	dd if="$bz" of="$payload" iflag=skip_bytes,count_bytes bs=1M \
-		skip=$(((setup + 1) * 512 + off)) count=$((len - 4)) status=none
-	case $(od -An -tx1 -N 4 "$payload" | tr -d ' ') in
-	fd377a58) xz -dc "$payload" ;;
-	28b52ffd) zstd -dcq "$payload" ;;
-	*) die "$bz: unknown payload compression" ;;
-	esac >"$2/boot/vmlinux"
-	rm "$payload"
-}
-key() { sha256sum | cut -c1-16; }
-
+# cached, unpack_debs, unpack_kernel, kernel_root and key: kernels.sh
 # cache keys: the package files and the code that unpacks them
 XEN_ROOT=$XSB_CACHE/unpack/xen-$( { printf '%s\n' "${XEN_DEBS[@]##*/}"; declare -f unpack_debs; } | key)
 cached "$XEN_ROOT" unpack_debs "${XEN_DEBS[@]}"
-KUNPACK_KEY=$(declare -f unpack_kernel | key)
-DOM0_KROOT=$XSB_CACHE/unpack/$(basename "$DOM0_DEB" .deb)-$KUNPACK_KEY
-cached "$DOM0_KROOT" unpack_kernel "$DOM0_DEB"
-DOMU_KROOT=$XSB_CACHE/unpack/$(basename "$DOMU_DEB" .deb)-$KUNPACK_KEY
-cached "$DOMU_KROOT" unpack_kernel "$DOMU_DEB"
+kernel_root DOM0_KROOT "$DOM0_DEB"
+kernel_root DOMU_KROOT "$DOMU_DEB"
 
 # The dom0 image: Xen (as an ELF: QEMU's multiboot loader takes no .gz) and
 # the dom0 initramfs with the toolstack; dom0's kernel is used straight from
-# its unpack directory. The per-run part (domU kernel, initramfs, xl config)
-# is a second cpio archive appended to that initramfs at boot (the kernel
-# unpacks concatenated archives).
+# its unpack directory. The per-run part (domU kernel, initramfs, xl config,
+# dom0 scenario and files) is a second cpio archive appended to that
+# initramfs at boot (the kernel unpacks concatenated archives).
 build_dom0() { # build_dom0 DIR
 	local out=$1 r=$1/root xb=$XEN_ROOT/usr/lib/xen-$XENV/bin b m
 	local libs=$XEN_ROOT/usr/lib/x86_64-linux-gnu:$XEN_ROOT/usr/lib/xen-$XENV/lib/x86_64-linux-gnu
@@ -179,25 +155,29 @@ cached "$DOM0_IMG" build_dom0
 WORK=$(mktemp -d "$XSB_CACHE/run.XXXXXX")
 PIDF=$WORK/qemu.pid
 
-# The domU initramfs, rebuilt on every run (a second or two).
-D=$WORK/domu
-initramfs_skeleton "$D"
-install -m 755 "$HERE/domu-init.sh" "$D/init"
-install -m 755 "$SCENARIO" "$D/scenario.sh"
-# root plus an unprivileged "user" (uid/gid 1000): scenarios run a command as
-# that user with `su user -c 'CMD'` (root needs no password).
-printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' 'user:x:1000:1000:user:/home/user:/bin/sh' >"$D/etc/passwd"
-printf '%s\n' 'root:x:0:' 'user:x:1000:' >"$D/etc/group"
-install -d -o 1000 -g 1000 "$D/home/user"
-for f in $FILES; do cp "$f" "$D/"; done
-for b in $BINS; do initramfs_copy_elf "$(command -v "$b")" "/usr/bin/${b##*/}" "$D"; done
-initramfs_pack "$D" "$WORK/domu.cpio.gz"
-
+# The per-run archive. It is unpacked over dom0's initramfs: what is in it
+# lands in dom0's /.
 P=$WORK/payload
-mkdir -p "$P/guest" "$P/etc/xen" "$P/etc/xsb"
-cp "$DOMU_KROOT/boot/vmlinux" "$P/guest/vmlinux"
-cp "$WORK/domu.cpio.gz" "$P/guest/initrd.gz"
-cat >"$P/etc/xen/guest.cfg" <<EOF
+mkdir -p "$P/etc/xsb"
+if [ -n "$SCENARIO" ]; then
+	# The domU initramfs, rebuilt on every run (a second or two).
+	D=$WORK/domu
+	initramfs_skeleton "$D"
+	install -m 755 "$HERE/domu-init.sh" "$D/init"
+	install -m 755 "$SCENARIO" "$D/scenario.sh"
+	# root plus an unprivileged "user" (uid/gid 1000): scenarios run a command as
+	# that user with `su user -c 'CMD'` (root needs no password).
+	printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' 'user:x:1000:1000:user:/home/user:/bin/sh' >"$D/etc/passwd"
+	printf '%s\n' 'root:x:0:' 'user:x:1000:' >"$D/etc/group"
+	install -d -o 1000 -g 1000 "$D/home/user"
+	for f in $FILES; do cp "$f" "$D/"; done
+	for b in $BINS; do initramfs_copy_elf "$(command -v "$b")" "/usr/bin/${b##*/}" "$D"; done
+	initramfs_pack "$D" "$WORK/domu.cpio.gz"
+
+	mkdir -p "$P/guest" "$P/etc/xen"
+	cp "$DOMU_KROOT/boot/vmlinux" "$P/guest/vmlinux"
+	cp "$WORK/domu.cpio.gz" "$P/guest/initrd.gz"
+	cat >"$P/etc/xen/guest.cfg" <<EOF
 name = "guest"
 type = "pv"
 kernel = "/guest/vmlinux"
@@ -208,9 +188,14 @@ maxmem = $MAXMEM
 vcpus = $VCPUS
 on_crash = "preserve"
 EOF
+fi
+[ -z "$DOM0_SCENARIO" ] || install -m 755 "$DOM0_SCENARIO" "$P/dom0-scenario.sh"
+for f in $DOM0_FILES; do cp "$f" "$P/"; done
+for b in $DOM0_BINS; do initramfs_copy_elf "$(command -v "$b")" "/usr/bin/${b##*/}" "$P"; done
 # dom0 gives up 30 s (of its uptime) before the host's timeout, so it can
-# still report; it starts a few seconds after QEMU.
-echo "XSB_DEADLINE=$((TIMEOUT > 60 ? TIMEOUT - 30 : 30))" >"$P/etc/xsb/run.conf"
+# still report; it starts a few seconds after QEMU. XSB_DOMU=0: no domU.
+printf '%s\n' "XSB_DEADLINE=$((TIMEOUT > 60 ? TIMEOUT - 30 : 30))" \
+	"XSB_DOMU=$([ -n "$SCENARIO" ] && echo 1 || echo 0)" >"$P/etc/xsb/run.conf"
 # Not compressed: the kernel and the domU initramfs in it already are. The
 # kernel only takes an uncompressed archive at a 4-byte aligned offset (zero
 # bytes before it are skipped), hence the padding.
@@ -221,10 +206,11 @@ cat "$WORK/payload.cpio" >>"$WORK/dom0-initrd"
 BUILD_S=$((SECONDS - BUILD_START))
 
 mkdir -p "$OUT"
-rm -f "$OUT"/{serial.log,guest.log,dom0mem.csv,xl-dmesg.txt,result}
+rm -f "$OUT"/{serial.log,guest.log,dom0.log,dom0mem.csv,xl-dmesg.txt,result,dom0-result}
 echo "host_t_s,guest_mem_kb,xenstore_target_kb" >"$OUT/dom0mem.csv"
 : >"$OUT/guest.log"
 : >"$OUT/xl-dmesg.txt"
+[ -z "$DOM0_SCENARIO" ] || : >"$OUT/dom0.log"
 
 # 1 GiB for dom0, the domU's maxmem, and room for Xen itself
 QEMU_MB=$((MAXMEM + 2048 > 3072 ? MAXMEM + 2048 : 3072))
@@ -236,7 +222,7 @@ QEMU=(qemu-system-x86_64 -machine q35 -accel "tcg,thread=multi" -cpu qemu64 -smp
 	-kernel "$DOM0_IMG/xen" -append "$XEN_ARGS"
 	-initrd "$DOM0_KROOT/boot/vmlinux $DOM0_ARGS,$WORK/dom0-initrd")
 echo "QEMU: ${QEMU[*]}" >"$OUT/serial.log"
-echo "run-domu: Xen $XENV, dom0 $DOM0_KVER, domU $DOMU_KVER; built in ${BUILD_S}s; booting (log: $OUT/serial.log)"
+echo "run-domu: Xen $XENV, dom0 $DOM0_KVER${DOM0_SCENARIO:+ (dom0 scenario)}, domU $([ -n "$SCENARIO" ] && echo "$DOMU_KVER" || echo none); built in ${BUILD_S}s; booting (log: $OUT/serial.log)"
 
 now_us() { echo "${EPOCHREALTIME//[!0-9]/}"; }
 
@@ -267,6 +253,9 @@ filter_serial() {
 			"DOMU| "*)
 				echo "$t ${line#DOMU| }" >>"$OUT/guest.log"
 				echo "guest| ${line#DOMU| }" ;;
+			"DOM0| "*)
+				echo "$t ${line#DOM0| }" >>"$OUT/dom0.log"
+				echo "dom0-scenario| ${line#DOM0| }" ;;
 			"XSB-MEM "*)
 				read -r _ kb tkb <<<"$line"
 				echo "$t,$kb,$tkb" >>"$OUT/dom0mem.csv" ;;
@@ -293,21 +282,44 @@ QEMU_RC=${PIPESTATUS[0]}
 set -e
 rm -f "$PIDF"
 
-t_of() { sed -n "s/^\([0-9.]*\) $1.*/\1/p" "$OUT/guest.log" | head -n 1; }
-T_INIT=$(t_of XSB-DOMU-INIT)
-T_EXIT=$(t_of 'SCENARIO-EXIT rc=')
-RC=$(sed -n 's/^[0-9.]* SCENARIO-EXIT rc=\([0-9]*\)$/\1/p' "$OUT/guest.log" | head -n 1)
-if [ -n "$RC" ]; then
-	WHY="scenario exited"
-elif [ -z "$T_INIT" ]; then
-	RC=125 WHY="the domU never started"
-elif [ "$QEMU_RC" = 124 ] || grep -q 'XSB-DOM0-DONE status=timeout' "$OUT/serial.log"; then
-	RC=124 WHY="timeout after the domU started"
-else
-	RC=126 WHY="the domU died before the scenario finished"
+# t_of PATTERN [LOG]: host time of the first line starting with PATTERN
+t_of() { sed -n "s/^\([0-9.]*\) $1.*/\1/p" "$OUT/${2:-guest.log}" | head -n 1; }
+rc_of() { sed -n 's/^[0-9.]* SCENARIO-EXIT rc=\([0-9]*\)$/\1/p' "$OUT/$1" | head -n 1; }
+timed_out() { [ "$QEMU_RC" = 124 ] || grep -q 'XSB-DOM0-DONE status=timeout' "$OUT/serial.log"; }
+RC='' WHY='' TIMES=''
+if [ -n "$DOM0_SCENARIO" ]; then
+	T0_EXIT=$(t_of 'SCENARIO-EXIT rc=' dom0.log)
+	RC0=$(rc_of dom0.log)
+	if [ -n "$RC0" ]; then
+		WHY0="dom0 scenario exited"
+	elif timed_out; then
+		RC0=124 WHY0="timeout in the dom0 scenario"
+	else
+		RC0=123 WHY0="the dom0 scenario did not finish"
+	fi
+	echo "$RC0" >"$OUT/dom0-result"
+	TIMES="dom0 scenario exit ${T0_EXIT:--}s"
+	[ "$RC0" = 0 ] || RC=$RC0 WHY=$WHY0
+	[ -n "$SCENARIO" ] || RC=$RC0 WHY=$WHY0
+fi
+if [ -n "$SCENARIO" ]; then
+	T_INIT=$(t_of XSB-DOMU-INIT)
+	T_EXIT=$(t_of 'SCENARIO-EXIT rc=')
+	RCU=$(rc_of guest.log)
+	if [ -n "$RCU" ]; then
+		WHYU="scenario exited"
+	elif [ -z "$T_INIT" ]; then
+		RCU=125 WHYU="the domU never started"
+	elif timed_out; then
+		RCU=124 WHYU="timeout after the domU started"
+	else
+		RCU=126 WHYU="the domU died before the scenario finished"
+	fi
+	if [ -z "$RC" ]; then RC=$RCU WHY=$WHYU; else WHY="$WHY; domU: rc=$RCU, $WHYU"; fi
+	TIMES="${TIMES:+$TIMES -> }domU init ${T_INIT:--}s -> scenario exit ${T_EXIT:--}s"
 fi
 echo "$RC" >"$OUT/result"
-echo "== run-domu: rc=$RC ($WHY); domU $DOMU_KVER"
-echo "   build ${BUILD_S}s; QEMU start -> domU init ${T_INIT:--}s -> scenario exit ${T_EXIT:--}s; total $((SECONDS - BUILD_START))s"
-echo "   $OUT: serial.log guest.log dom0mem.csv ($(($(wc -l <"$OUT/dom0mem.csv") - 1)) samples) xl-dmesg.txt result"
+echo "== run-domu: rc=$RC ($WHY); $([ -n "$SCENARIO" ] && echo "domU $DOMU_KVER" || echo "no domU")"
+echo "   build ${BUILD_S}s; QEMU start -> $TIMES; total $((SECONDS - BUILD_START))s"
+echo "   $OUT: serial.log ${SCENARIO:+guest.log }${DOM0_SCENARIO:+dom0.log }dom0mem.csv ($(($(wc -l <"$OUT/dom0mem.csv") - 1)) samples) xl-dmesg.txt result${DOM0_SCENARIO:+ dom0-result}"
 exit "$RC"
