@@ -244,13 +244,6 @@ void selfballoon_decide(const struct selfballoon_sample *sample,
 	tgt = selfballoon_step_pages(cur, decision->goal_pages,
 				     params->downhysteresis,
 				     params->uphysteresis);
-	if (tgt > cur)
-		decision->action = SELFBALLOON_RAISE;
-	else if (tgt < cur)
-		decision->action = SELFBALLOON_CUT;
-	else
-		decision->action = SELFBALLOON_HOLD;
-
 	decision->floor_pages =
 		selfballoon_floor_pages(sample->max_pfn,
 					sample->totalreserve_pages,
@@ -260,6 +253,13 @@ void selfballoon_decide(const struct selfballoon_sample *sample,
 		tgt = decision->floor_pages;
 	tgt = min(tgt, sample->max_pfn);
 	decision->target_pages = tgt;
+
+	if (tgt > cur)
+		decision->action = SELFBALLOON_RAISE;
+	else if (tgt < cur)
+		decision->action = SELFBALLOON_CUT;
+	else
+		decision->action = SELFBALLOON_HOLD;
 	decision->balloon_target_pages =
 		selfballoon_to_balloon_pages(tgt,
 					     sample->balloon_current_pages,

@@ -72,7 +72,7 @@ enum selfballoon_action {
  * @target_pages: the new target in totalram_pages() terms, floor applied.
  * @balloon_target_pages: @target_pages in balloon_stats.current_pages
  *	terms, the value handed to balloon_set_new_target().
- * @action: whether the target was raised, cut or held, before the floor.
+ * @action: whether the final target is above, below or at current.
  * @floor_hit: the floor raised the target.
  */
 struct selfballoon_decision {

@@ -628,7 +628,7 @@ static void decide_step_rounding_to_zero_holds(struct kunit *test)
 			    SELFBALLOON_HOLD, false);
 }
 
-static void decide_floor_hit_while_holding_below_floor(struct kunit *test)
+static void decide_floor_raises_a_guest_left_below_it(struct kunit *test)
 {
 	struct selfballoon_sample s = sbt_idle_1g;
 	struct selfballoon_decision d;
@@ -639,12 +639,12 @@ static void decide_floor_hit_while_holding_below_floor(struct kunit *test)
 	s.committed_pages = 1888;
 	selfballoon_decide(&s, &sbt_defaults, &d);
 	/*
-	 * goal = 1888 + 2000 + 26112 = 30000 = current: hold before the
-	 * floor, which then raises the target to 34681;
-	 * balloon = 34681 + 12144 = 46825
+	 * goal = 1888 + 2000 + 26112 = 30000 = current: the step holds,
+	 * then the floor raises the target to 34681 > current 30000, so
+	 * the tick's action is a raise; balloon = 34681 + 12144 = 46825
 	 */
 	sbt_expect_decision(test, &d, 30000, 34681, 34681, 46825,
-			    SELFBALLOON_HOLD, true);
+			    SELFBALLOON_RAISE, true);
 }
 
 static void decide_empty_guest_target_capped_at_max_pfn(struct kunit *test)
@@ -654,11 +654,12 @@ static void decide_empty_guest_target_capped_at_max_pfn(struct kunit *test)
 
 	selfballoon_decide(&s, &sbt_defaults, &d);
 	/*
-	 * goal = 0 + 0 + 26112; 0 -> 26112 is a raise, but the target stops
-	 * at max_pfn = 0; floor = max_pfn = 0, not hit
+	 * goal = 0 + 0 + 26112; the step would raise to 26112, but the
+	 * target stops at max_pfn = 0 = current: a hold; floor = max_pfn =
+	 * 0, not hit
 	 */
 	sbt_expect_decision(test, &d, 26112, 0, 0, 0,
-			    SELFBALLOON_RAISE, false);
+			    SELFBALLOON_HOLD, false);
 }
 
 static void decide_extreme_counters_do_not_wrap(struct kunit *test)
@@ -696,7 +697,7 @@ static struct kunit_case selfballoon_decide_test_cases[] = {
 	KUNIT_CASE(decide_goal_counts_frontswap_pages),
 	KUNIT_CASE(decide_at_goal_holds),
 	KUNIT_CASE(decide_step_rounding_to_zero_holds),
-	KUNIT_CASE(decide_floor_hit_while_holding_below_floor),
+	KUNIT_CASE(decide_floor_raises_a_guest_left_below_it),
 	KUNIT_CASE(decide_empty_guest_target_capped_at_max_pfn),
 	KUNIT_CASE(decide_extreme_counters_do_not_wrap),
 	{}
