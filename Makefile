@@ -53,4 +53,11 @@ intree:
 
 .PHONY: modules clean modules_install demo check check-fast patches intree
 
+# libFuzzer over the policy, compiled unchanged in userspace (tools/README):
+# 10^7 executions by default; FUZZ_ARGS="--runs N --time S --jobs N"
+fuzz:
+	scripts/fuzz.sh $(FUZZ_ARGS)
+
+.PHONY: fuzz
+
 endif

@@ -5,6 +5,9 @@
 # Tiers (each prints "PASS <tier> <name>" / "FAIL <tier> <name>: <why>"):
 #   static   W=1 and sparse builds on Debian's 6.1 and 6.12 headers,
 #            checkpatch --strict, kernel-doc, Documentation/ABI
+#   userspace the same KUnit suites and the policy built in userspace with
+#            ASan/UBSan (tools/), plus a 20 s libFuzzer smoke: seconds,
+#            never a replacement for the kunit tier
 #   kunit    the policy KUnit suites under UML (kunit.py, linux-source-6.12)
 #   dkms     dkms add/build/install for 6.1 and 6.12, modinfo
 #   domu     the module in a real Xen 4.17 PV domU on 6.1 and 6.12 (QEMU)
@@ -14,8 +17,8 @@
 # failure.
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-TIERS="static kunit dkms domu refusal"
-[ "${1:-}" = --fast ] && TIERS="static kunit dkms"
+TIERS="static userspace kunit dkms domu refusal"
+[ "${1:-}" = --fast ] && TIERS="static userspace kunit dkms"
 LOG=$TOP/out/check
 mkdir -p "$LOG"
 rm -f "$LOG"/*.log
@@ -27,6 +30,7 @@ for tier in $TIERS; do
 	start=$SECONDS
 	case $tier in
 	static) cmd=("$TOP/scripts/static-checks.sh") ;;
+	userspace) cmd=("$TOP/scripts/userspace-tests.sh") ;;
 	kunit) cmd=("$TOP/scripts/kunit.sh") ;;
 	dkms) cmd=("$TOP/scripts/dkms-tests.sh") ;;
 	domu) cmd=("$TOP/scripts/domu-tests.sh" 6.1 6.12) ;;
