@@ -225,16 +225,20 @@ unsigned int selfballoon_auto_reserved_mb(unsigned long totalram_pages)
  *
  * current = totalram_pages(); goal = Committed_AS + reserve + reserved_mb
  * (+ frontswap); target = one hysteresis step from current toward goal,
- * raised to the floor and, unlike upstream, never above max_pfn (a guest
- * cannot be given more than its pseudo-physical size); then converted to
- * balloon_stats terms.
+ * raised to the floor; then converted to balloon_stats terms.
+ *
+ * Unlike upstream, the target handed to the balloon driver is never above
+ * max_pfn: a guest cannot be given more than its pseudo-physical size, and
+ * a larger target only makes the balloon driver hot-add memory that Xen
+ * will not populate.  In totalram_pages() terms that limit is max_pfn less
+ * the pages outside totalram; the floor is held to it too.
  */
 void selfballoon_decide(const struct selfballoon_sample *sample,
 			const struct selfballoon_params *params,
 			struct selfballoon_decision *decision)
 {
 	unsigned long cur = sample->totalram_pages;
-	unsigned long tgt;
+	unsigned long tgt, limit;
 
 	decision->goal_pages =
 		selfballoon_goal_pages(sample->committed_pages,
@@ -244,14 +248,16 @@ void selfballoon_decide(const struct selfballoon_sample *sample,
 	tgt = selfballoon_step_pages(cur, decision->goal_pages,
 				     params->downhysteresis,
 				     params->uphysteresis);
+	limit = sat_sub(sample->max_pfn,
+			sat_sub(sample->balloon_current_pages, cur));
 	decision->floor_pages =
-		selfballoon_floor_pages(sample->max_pfn,
-					sample->totalreserve_pages,
-					params->min_usable_mb);
+		min(selfballoon_floor_pages(sample->max_pfn,
+					    sample->totalreserve_pages,
+					    params->min_usable_mb), limit);
 	decision->floor_hit = tgt < decision->floor_pages;
 	if (decision->floor_hit)
 		tgt = decision->floor_pages;
-	tgt = min(tgt, sample->max_pfn);
+	tgt = min(tgt, limit);
 	decision->target_pages = tgt;
 
 	if (tgt > cur)

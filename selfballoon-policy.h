@@ -55,8 +55,9 @@ struct selfballoon_params {
 /**
  * enum selfballoon_action - what a tick decided
  * @SELFBALLOON_HOLD: the target stays where it is.
- * @SELFBALLOON_RAISE: the target moves up toward the goal.
- * @SELFBALLOON_CUT: the target moves down toward the goal.
+ * @SELFBALLOON_RAISE: the new target is above current (toward the goal,
+ *	or lifted by the floor).
+ * @SELFBALLOON_CUT: the new target is below current.
  */
 enum selfballoon_action {
 	SELFBALLOON_HOLD,
@@ -68,7 +69,8 @@ enum selfballoon_action {
  * struct selfballoon_decision - the result of one tick, in pages
  * @goal_pages: Committed_AS + reserve + reserved_mb (+ frontswap pages),
  *	in totalram_pages() terms.
- * @floor_pages: the lowest target allowed, in totalram_pages() terms.
+ * @floor_pages: the lowest target allowed, in totalram_pages() terms
+ *	(never above the max_pfn limit, see selfballoon_decide()).
  * @target_pages: the new target in totalram_pages() terms, floor applied.
  * @balloon_target_pages: @target_pages in balloon_stats.current_pages
  *	terms, the value handed to balloon_set_new_target().

@@ -670,22 +670,45 @@ static void decide_extreme_counters_do_not_wrap(struct kunit *test)
 	s.committed_pages = ULONG_MAX;
 	selfballoon_decide(&s, &sbt_defaults, &d);
 	/*
-	 * goal saturates; the step up would reach it, but the target stops at
-	 * max_pfn = 262144; balloon = 262144 + 12144 = 274288
+	 * goal saturates; the step up would reach it, but the target stops
+	 * at the max_pfn limit, 262144 - (262144 - 250000) = 250000 pages in
+	 * totalram terms, which is current: a hold; balloon = 250000 + 12144
+	 * = 262144 = max_pfn
 	 */
-	sbt_expect_decision(test, &d, ULONG_MAX, 34681, 262144, 274288,
-			    SELFBALLOON_RAISE, false);
+	sbt_expect_decision(test, &d, ULONG_MAX, 34681, 250000, 262144,
+			    SELFBALLOON_HOLD, false);
 
-	/* reserve above max_pfn: floor = max_pfn, no wrap */
+	/* reserve above max_pfn: floor = max_pfn, held to the limit */
 	s = sbt_idle_1g;
 	s.totalreserve_pages = 300000;
 	selfballoon_decide(&s, &sbt_defaults, &d);
 	/*
-	 * goal = 50000 + 300000 + 26112 = 376112 > current 250000: raise
-	 * toward it (uphysteresis 1), stopped at max_pfn = 262144; floor =
-	 * max_pfn = 262144, not hit; balloon = 262144 + 12144 = 274288
+	 * goal = 50000 + 300000 + 26112 = 376112 > current 250000; the
+	 * floor curve gives max_pfn = 262144 (no useful memory), held to the
+	 * limit 250000; the step to 376112 is not below it; the target stops
+	 * at the limit 250000 = current: a hold; balloon = 262144
 	 */
-	sbt_expect_decision(test, &d, 376112, 262144, 262144, 274288,
+	sbt_expect_decision(test, &d, 376112, 250000, 250000, 262144,
+			    SELFBALLOON_HOLD, false);
+}
+
+static void decide_raise_stops_at_max_pfn_in_balloon_terms(struct kunit *test)
+{
+	struct selfballoon_sample s = sbt_idle_1g;
+	struct selfballoon_decision d;
+
+	/* a guest ballooned down to 200000 + 12144 pages */
+	s.totalram_pages = 200000;
+	s.balloon_current_pages = 212144;
+	s.committed_pages = 240000;
+	selfballoon_decide(&s, &sbt_defaults, &d);
+	/*
+	 * goal = 240000 + 2000 + 26112 = 268112; uphysteresis 1 steps to
+	 * it, but the balloon target may not pass max_pfn = 262144, i.e.
+	 * 262144 - 12144 = 250000 in totalram terms: a raise from 200000 to
+	 * 250000, balloon 262144
+	 */
+	sbt_expect_decision(test, &d, 268112, 34681, 250000, 262144,
 			    SELFBALLOON_RAISE, false);
 }
 
@@ -700,6 +723,7 @@ static struct kunit_case selfballoon_decide_test_cases[] = {
 	KUNIT_CASE(decide_floor_raises_a_guest_left_below_it),
 	KUNIT_CASE(decide_empty_guest_target_capped_at_max_pfn),
 	KUNIT_CASE(decide_extreme_counters_do_not_wrap),
+	KUNIT_CASE(decide_raise_stops_at_max_pfn_in_balloon_terms),
 	{}
 };
 

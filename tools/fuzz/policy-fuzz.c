@@ -252,7 +252,7 @@ static void fuzz_decide(struct fuzz_input *in)
 	const struct selfballoon_sample *s = &f.s;
 	const struct selfballoon_params *p = &f.p;
 	const struct selfballoon_decision *d = &f.d;
-	unsigned long cur, goal, floor, target, next_floor;
+	unsigned long cur, goal, floor, target, limit, next_floor;
 	__int128 step;
 
 	f.s.committed_pages = take_ulong(in);
@@ -277,23 +277,25 @@ static void fuzz_decide(struct fuzz_input *in)
 	FUZZ_CHECK(d->goal_pages == goal, "goal: want %lu", goal);
 
 	step = ref_step(cur, goal, p->downhysteresis, p->uphysteresis);
-	FUZZ_CHECK(d->action == (step > cur ? SELFBALLOON_RAISE :
-				 step < cur ? SELFBALLOON_CUT :
-					      SELFBALLOON_HOLD),
-		   "action: step %lu from %lu", to_ulong(step), cur);
 
-	floor = to_ulong(ref_floor(s->max_pfn, s->totalreserve_pages,
-				   p->min_usable_mb));
+	/* the balloon target may not pass max_pfn: limit in totalram terms */
+	limit = to_ulong(wide_max((__int128)s->max_pfn -
+				  wide_max((__int128)s->balloon_current_pages - cur, 0), 0));
+	floor = to_ulong(wide_min(ref_floor(s->max_pfn, s->totalreserve_pages,
+					    p->min_usable_mb), limit));
 	FUZZ_CHECK(d->floor_pages == floor, "floor: want %lu", floor);
 	FUZZ_CHECK(d->floor_pages <= s->max_pfn, "floor above max_pfn");
 	FUZZ_CHECK(d->floor_hit == (step < floor), "floor_hit: step %lu",
 		   to_ulong(step));
 
-	target = to_ulong(wide_min(wide_max(step, floor), s->max_pfn));
+	target = to_ulong(wide_min(wide_max(step, floor), limit));
 	FUZZ_CHECK(d->target_pages == target, "target: want %lu", target);
-	FUZZ_CHECK(d->target_pages <= s->max_pfn, "target above max_pfn");
-	FUZZ_CHECK(d->target_pages >= (floor < s->max_pfn ? floor : s->max_pfn),
-		   "target below min(floor, max_pfn)");
+	FUZZ_CHECK(d->target_pages <= limit, "target above the max_pfn limit");
+	FUZZ_CHECK(d->target_pages >= d->floor_pages, "target below the floor");
+	FUZZ_CHECK(d->action == (target > cur ? SELFBALLOON_RAISE :
+				 target < cur ? SELFBALLOON_CUT :
+						SELFBALLOON_HOLD),
+		   "action: target %lu from %lu", target, cur);
 	FUZZ_CHECK(d->balloon_target_pages ==
 		   to_ulong((__int128)target + s->balloon_current_pages -
 			    s->totalram_pages),
