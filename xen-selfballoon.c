@@ -357,6 +357,15 @@ static int selfballoon_start(struct device *dev)
 	INIT_DELAYED_WORK(&sb->work, selfballoon_tick);
 	sb->dev = dev;
 
+	/* the switches are in place before a store can see them */
+	mutex_lock(&sb->lock);
+	sb->selfballooning = !noselfballooning && (selfballooning || tmem);
+	sb->frontswap_selfshrinking = !noselfshrink && tmem &&
+				      selfballoon_frontswap_supported();
+	frontswap_shrink_reset(&sb->frontswap,
+			       sb->tunables[SB_FRONTSWAP_INERTIA]);
+	mutex_unlock(&sb->lock);
+
 	err = sysfs_create_group(&dev->kobj, &selfballoon_group);
 	if (err) {
 		pr_err("cannot create the sysfs group: %d\n", err);
@@ -364,11 +373,6 @@ static int selfballoon_start(struct device *dev)
 	}
 
 	mutex_lock(&sb->lock);
-	sb->selfballooning = !noselfballooning && (selfballooning || tmem);
-	sb->frontswap_selfshrinking = !noselfshrink && tmem &&
-				      selfballoon_frontswap_supported();
-	frontswap_shrink_reset(&sb->frontswap,
-			       sb->tunables[SB_FRONTSWAP_INERTIA]);
 	selfballoon_update_worker(sb);
 	pr_info("selfballooning %s, frontswap self-shrinking %s (tmem %s, reserve %u MiB)\n",
 		str_on_off(sb->selfballooning),
