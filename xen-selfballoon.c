@@ -473,7 +473,6 @@ int register_xen_selfballooning(struct device *dev)
 
 	return err ? err : selfballoon_start(dev);
 }
-EXPORT_SYMBOL(register_xen_selfballooning);
 #endif
 
 MODULE_DESCRIPTION("Xen selfballooning: balloon a guest toward its Committed_AS");

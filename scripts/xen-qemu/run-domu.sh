@@ -14,6 +14,8 @@ usage: run-domu.sh --scenario FILE [options]
   --scenario FILE      busybox sh script, run as root in the domU as /scenario.sh
                        (without it no domU is created: a dom0 scenario only)
   --kver 6.1|6.12      domU kernel series (default 6.1; dom0 always runs 6.1)
+  --kernel PATH        domU kernel image (bzImage or ELF vmlinux) to boot instead
+                       of the --kver series' Debian kernel
   --files "F1 F2 ..."  host files copied into the domU's / (e.g. a .ko)
   --bins "B1 B2 ..."   host programs copied into the domU's /usr/bin with their
                        shared libraries (the Debian package of the same name is
@@ -43,13 +45,14 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=kernels.sh
 . "$HERE/kernels.sh"
 
-KSERIES=6.1 SCENARIO='' FILES='' BINS='' DOMU_CMDLINE='' MEMORY=512 MAXMEM=1024 VCPUS=1
+KSERIES=6.1 DOMU_KERNEL='' SCENARIO='' FILES='' BINS='' DOMU_CMDLINE='' MEMORY=512 MAXMEM=1024 VCPUS=1
 OUT=out/domu TIMEOUT=900 DOM0_SCENARIO='' DOM0_FILES='' DOM0_BINS=''
 while [ $# -gt 0 ]; do
 	case $1 in -h|--help) usage; exit 0 ;; esac
 	[ $# -ge 2 ] || { echo "missing value for $1" >&2; usage >&2; exit 2; }
 	case $1 in
 	--kver) KSERIES=$2 ;;
+	--kernel) DOMU_KERNEL=$2 ;;
 	--scenario) SCENARIO=$2 ;;
 	--files) FILES=$2 ;;
 	--bins) BINS=$2 ;;
@@ -76,7 +79,7 @@ for n in "$MEMORY" "$MAXMEM" "$VCPUS" "$TIMEOUT"; do
 done
 [ "$MAXMEM" -ge "$MEMORY" ] || die "--maxmem is below --memory"
 [[ $DOMU_CMDLINE != *'"'* ]] || die "--domu-cmdline cannot contain double quotes"
-for f in $FILES $DOM0_FILES; do [ -f "$f" ] || die "no such file: $f"; done
+for f in $FILES $DOM0_FILES $DOMU_KERNEL; do [ -f "$f" ] || die "no such file: $f"; done
 # the per-run files share dom0's / with its /init: none may replace it
 for f in $DOM0_FILES; do
 	case ${f##*/} in init|dom0-scenario.sh) die "--dom0-files: ${f##*/} is a reserved name" ;; esac
@@ -175,7 +178,8 @@ if [ -n "$SCENARIO" ]; then
 	initramfs_pack "$D" "$WORK/domu.cpio.gz"
 
 	mkdir -p "$P/guest" "$P/etc/xen"
-	cp "$DOMU_KROOT/boot/vmlinux" "$P/guest/vmlinux"
+	cp "${DOMU_KERNEL:-$DOMU_KROOT/boot/vmlinux}" "$P/guest/vmlinux"
+	[ -z "$DOMU_KERNEL" ] || DOMU_KVER=$DOMU_KERNEL
 	cp "$WORK/domu.cpio.gz" "$P/guest/initrd.gz"
 	cat >"$P/etc/xen/guest.cfg" <<EOF
 name = "guest"

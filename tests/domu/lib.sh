@@ -108,3 +108,18 @@ expected_target() {
 
 # as_user CMD: run CMD as the unprivileged "user" (uid 1000) of the domU
 as_user() { su user -c "$1"; }
+
+# verify_ticks N NAME: the next N ticks each computed the target the
+# upstream way from the goal, current and floor it reported
+verify_ticks() {
+	i=0
+	while [ $i -lt "$1" ]; do
+		wait_ticks 1 20 || { fail "$2.tick_came" "no tick"; return; }
+		snap
+		want=$(expected_target $T_CURRENT $T_GOAL $T_FLOOR \
+			$(rd selfballoon_downhysteresis) $(rd selfballoon_uphysteresis))
+		expect_eq "$2.tick$i.target" "$T_TARGET" "$want"
+		check "$2.tick$i.target_not_below_floor" [ "$T_TARGET" -ge "$T_FLOOR" ]
+		i=$((i + 1))
+	done
+}

@@ -118,21 +118,6 @@ done
 ) &
 WATCHER=$!
 
-# verify_ticks N NAME: the next N ticks each computed the target the
-# upstream way from the goal, current and floor it reported
-verify_ticks() {
-	i=0
-	while [ $i -lt "$1" ]; do
-		wait_ticks 1 20 || { fail "$2.tick_came" "no tick"; return; }
-		snap
-		want=$(expected_target $T_CURRENT $T_GOAL $T_FLOOR \
-			$(rd selfballoon_downhysteresis) $(rd selfballoon_uphysteresis))
-		expect_eq "$2.tick$i.target" "$T_TARGET" "$want"
-		check "$2.tick$i.target_not_below_floor" [ "$T_TARGET" -ge "$T_FLOOR" ]
-		i=$((i + 1))
-	done
-}
-
 # --- enable: the target decays from 512 MiB by 1/8 of the distance a tick ---
 try_write $SB/selfballoon_interval 1 >/dev/null
 try_write $SB/selfballooning 1 >/dev/null
