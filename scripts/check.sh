@@ -12,12 +12,17 @@
 #   dkms     dkms add/build/install for 6.1 and 6.12, modinfo
 #   domu     the module in a real Xen 4.17 PV domU on 6.1 and 6.12 (QEMU)
 #   refusal  insmod fails with ENODEV in dom0 and outside Xen (QEMU)
-# --fast skips the QEMU tiers (domu, refusal).  A tier that cannot run counts as a failure.
+#   patches  the in-tree series for linux-source-6.12: format-patch,
+#            checkpatch --strict in tree mode, git am on a clean tree
+#   intree   a Xen PV guest kernel with the series built in, booted as the
+#            domU with each boot switch (cached O= build and ccache)
+# --fast skips the QEMU and kernel-build tiers (domu, refusal, patches,
+# intree).  A tier that cannot run counts as a failure.
 # The last line is "N passed, N failed"; the exit status is non-zero on any
 # failure.
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-TIERS="static userspace kunit dkms domu refusal"
+TIERS="static userspace kunit dkms domu refusal patches intree"
 [ "${1:-}" = --fast ] && TIERS="static userspace kunit dkms"
 LOG=$TOP/out/check
 mkdir -p "$LOG"
@@ -35,6 +40,8 @@ for tier in $TIERS; do
 	dkms) cmd=("$TOP/scripts/dkms-tests.sh") ;;
 	domu) cmd=("$TOP/scripts/domu-tests.sh" 6.1 6.12) ;;
 	refusal) cmd=("$TOP/scripts/refusal-tests.sh") ;;
+	patches) cmd=("$TOP/scripts/patches.sh") ;;
+	intree) cmd=("$TOP/scripts/intree.sh") ;;
 	esac
 	"${cmd[@]}" 2>&1 | tee "$LOG/$tier.log"
 	rc=${PIPESTATUS[0]}
