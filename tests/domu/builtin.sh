@@ -76,17 +76,7 @@ fi
 [ -d $SB ] || { echo "SCENARIO failures=$((FAILS + 1)) (no $SB)"; exit 1; }
 memtotal_kb=$(meminfo_kb MemTotal)
 
-for f in selfballooning selfballoon_interval selfballoon_downhysteresis \
-	 selfballoon_uphysteresis selfballoon_min_usable_mb \
-	 selfballoon_reserved_mb frontswap_selfshrinking frontswap_hysteresis \
-	 frontswap_inertia; do
-	expect_eq "sysfs.mode.$f" "$(stat -c %a $SB/$f)" 644
-done
-for f in ticks target_raises target_cuts floor_hits frontswap_shrinks \
-	 last_tick_us last_committed_kb last_current_kb last_goal_kb \
-	 last_floor_kb last_target_kb last_frontswap_kb; do
-	expect_eq "sysfs.mode.$f" "$(stat -c %a $SB/$f)" 444
-done
+check_modes
 
 # --- defaults, and what the boot switches did -------------------------------
 expect_eq boot.selfballooning "$(rd selfballooning)" $WANT_SB

@@ -14,15 +14,7 @@ try_write $SB/selfballoon_interval 2 >/dev/null
 echo "DEMO loaded: $(dmesg | grep 'xen:selfballoon' | tail -n 1)"
 
 # tick watcher: one TICK row per tick
-(
-	last=0
-	while [ -d $SB ]; do
-		t=$(rd ticks 2>/dev/null) || break
-		if [ -n "$t" ] && [ "$t" != "$last" ]; then tick_row; last=$t; fi
-		sleep 0.25
-	done
-) &
-WATCHER=$!
+start_tick_watcher
 
 # idle: down toward the floor (Committed_AS of a busybox guest is tiny)
 wait_ticks 1 10

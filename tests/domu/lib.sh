@@ -123,3 +123,35 @@ verify_ticks() {
 		i=$((i + 1))
 	done
 }
+
+# check_modes: writable files 0644, statistics 0444
+check_modes() {
+	for f in selfballooning selfballoon_interval selfballoon_downhysteresis \
+		 selfballoon_uphysteresis selfballoon_min_usable_mb \
+		 selfballoon_reserved_mb frontswap_selfshrinking frontswap_hysteresis \
+		 frontswap_inertia; do
+		expect_eq "sysfs.mode.$f" "$(stat -c %a $SB/$f)" 644
+	done
+	for f in ticks target_raises target_cuts floor_hits frontswap_shrinks \
+		 last_tick_us last_committed_kb last_current_kb last_goal_kb \
+		 last_floor_kb last_target_kb last_frontswap_kb; do
+		expect_eq "sysfs.mode.$f" "$(stat -c %a $SB/$f)" 444
+	done
+}
+
+# start_tick_watcher: print a TICK row (tick_row) for every tick, in the
+# background, until the group goes away; its pid is left in WATCHER
+start_tick_watcher() {
+	(
+		last=0
+		while [ -d $SB ]; do
+			t=$(rd ticks 2>/dev/null) || break
+			if [ -n "$t" ] && [ "$t" != "$last" ]; then
+				tick_row
+				last=$t
+			fi
+			sleep 0.25
+		done
+	) &
+	WATCHER=$!
+}

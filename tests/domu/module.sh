@@ -21,17 +21,7 @@ dmesg | grep -q 'xen:selfballoon: selfballooning off, frontswap self-shrinking o
 	pass load.one_log_line_tmem_absent ||
 	fail load.one_log_line_tmem_absent "$(dmesg | grep selfballoon)"
 
-for f in selfballooning selfballoon_interval selfballoon_downhysteresis \
-	 selfballoon_uphysteresis selfballoon_min_usable_mb \
-	 selfballoon_reserved_mb frontswap_selfshrinking frontswap_hysteresis \
-	 frontswap_inertia; do
-	expect_eq "sysfs.mode.$f" "$(stat -c %a $SB/$f)" 644
-done
-for f in ticks target_raises target_cuts floor_hits frontswap_shrinks \
-	 last_tick_us last_committed_kb last_current_kb last_goal_kb \
-	 last_floor_kb last_target_kb last_frontswap_kb; do
-	expect_eq "sysfs.mode.$f" "$(stat -c %a $SB/$f)" 444
-done
+check_modes
 
 expect_eq default.selfballooning "$(rd selfballooning)" 0
 expect_eq default.interval "$(rd selfballoon_interval)" 5
@@ -108,15 +98,7 @@ for f in selfballooning selfballoon_interval selfballoon_reserved_mb; do
 done
 
 # --- tick watcher: one TICK row per tick for the timeline --------------------
-(
-	last=0
-	while [ -d $SB ]; do
-		t=$(rd ticks 2>/dev/null) || break
-		if [ -n "$t" ] && [ "$t" != "$last" ]; then tick_row; last=$t; fi
-		sleep 0.25
-	done
-) &
-WATCHER=$!
+start_tick_watcher
 
 # --- enable: the target decays from 512 MiB by 1/8 of the distance a tick ---
 try_write $SB/selfballoon_interval 1 >/dev/null
