@@ -40,9 +40,8 @@ LOG=$OUT/dkms.log
 mkdir -p "$OUT" "$XSB_CACHE"
 : >"$LOG"
 
-fails=0
-pass() { echo "PASS dkms $1"; }
-fail() { echo "FAIL dkms $1: $2"; fails=$((fails + 1)); }
+. "$TOP/scripts/lib/report.sh"
+report_init dkms
 # check NAME WHY CMD...: pass if CMD succeeds
 check() {
 	local name=$1 why=$2
@@ -232,4 +231,4 @@ for k in $KVERS; do
 		"$(find "/lib/modules/$k" -maxdepth 1 2>/dev/null | sort | tr '\n' ' ')" \
 		"$(tr '\n' ' ' <<<"${BEFORE[$k]}")"
 done
-exit $((fails > 0))
+exit $((REPORT_FAILED > 0))

@@ -40,8 +40,8 @@ done
 
 OUT=$TOP/out/refusal
 mkdir -p "$OUT"
-fails=0
-fail() { echo "FAIL refusal $1: $2"; fails=$((fails + 1)); }
+. "$TOP/scripts/lib/report.sh"
+report_init refusal
 
 # the module for each series the runs need
 declare -A NEED=()
@@ -95,7 +95,7 @@ for r in "${RUNS[@]}"; do
 	[ -f "$log" ] || : >"$log"
 	sed -n "s/^[0-9.]* TEST PASS \(.*\)$/PASS refusal $r.\1/p; s/^[0-9.]* TEST FAIL \(.*\)$/FAIL refusal $r.\1/p" "$log"
 	nfail=$(grep -c '^[0-9.]* TEST FAIL ' "$log" || true)
-	fails=$((fails + nfail))
+	REPORT_FAILED=$((REPORT_FAILED + nfail))
 	# the run is the one asked for: the scenario found dom0, or no Xen
 	case $r in dom0-*) env=dom0 ;; plain-*) env=not_xen ;; esac
 	grep -q "^[0-9.]* TEST PASS env\.$env$" "$log" ||
@@ -108,4 +108,4 @@ for r in "${RUNS[@]}"; do
 		echo "PASS refusal $r.scenario_completed"
 	fi
 done
-exit $((fails > 0))
+exit $((REPORT_FAILED > 0))

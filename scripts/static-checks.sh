@@ -29,20 +29,11 @@ XSB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=scripts/kunit.sh
 . "$XSB_ROOT/scripts/kunit.sh"
 
-failures=0
 tmpdirs=()
 trap 'rm -rf "${tmpdirs[@]}"' EXIT
 
-pass() {
-	echo "PASS static $1"
-}
-
-# fail NAME DETAIL [FINDINGS]: findings are printed indented below
-fail() {
-	echo "FAIL static $1: $2"
-	[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/    /'
-	failures=$((failures + 1))
-}
+. "$XSB_ROOT/scripts/lib/report.sh"
+report_init static
 
 # The project's C sources and headers, relative to the repository.
 project_c_files() {
@@ -282,8 +273,8 @@ main() {
 	check_checkpatch "$tree"
 	check_kernel_doc "$tree"
 	check_abi "$tree"
-	echo "static: $failures failure(s), $(( $(date +%s) - start )) s" >&2
-	[ "$failures" -eq 0 ]
+	echo "static: $REPORT_FAILED failure(s), $(( $(date +%s) - start )) s" >&2
+	[ "$REPORT_FAILED" -eq 0 ]
 }
 
 main "$@"
