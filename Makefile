@@ -5,7 +5,7 @@
 # Inside kbuild (in tree, or `make -C $(KDIR) M=$(PWD)`) this is a kbuild
 # Makefile.  Run directly, it builds the module out of tree against the
 # running kernel's headers (KDIR=... for others) and runs the project's
-# commands: demo, check, check-fast.
+# commands: demo, check, check-fast, patches, intree, fuzz, stress, bench.
 #
 # The module is xen_selfballoon.ko: kbuild cannot name a composite object
 # after one of its parts, and xen-selfballoon.c is one of them.
@@ -59,5 +59,15 @@ fuzz:
 	scripts/fuzz.sh $(FUZZ_ARGS)
 
 .PHONY: fuzz
+
+# the long reliability runs (Documentation/xen-selfballoon-reliability.rst)
+stress:
+	scripts/stress.sh $(STRESS_ARGS)
+
+# the policy lab and the domU figures (Documentation/xen-selfballoon-performance.rst)
+bench:
+	scripts/bench.sh $(BENCH_ARGS)
+
+.PHONY: stress bench
 
 endif

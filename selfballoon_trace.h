@@ -23,6 +23,8 @@ TRACE_DEFINE_ENUM(SELFBALLOON_CUT);
  * selfballoon_tick - what one tick read and decided, in pages.  With
  * selfballooning off (frontswap self-shrinking alone) the decision fields
  * are 0.  balloon_target is the value handed to balloon_set_new_target().
+ * The event carries every input of selfballoon_decide() except the
+ * tunables, so that tools/selfballoon-sim can replay a run tick by tick.
  */
 TRACE_EVENT(selfballoon_tick,
 	    TP_PROTO(const struct selfballoon_sample *s,
@@ -32,6 +34,8 @@ TRACE_EVENT(selfballoon_tick,
 	    TP_STRUCT__entry(__field(unsigned long, committed)
 			     __field(unsigned long, current_pages)
 			     __field(unsigned long, balloon_current)
+			     __field(unsigned long, totalreserve)
+			     __field(unsigned long, max_pfn)
 			     __field(unsigned long, goal)
 			     __field(unsigned long, floor)
 			     __field(unsigned long, target)
@@ -44,6 +48,8 @@ TRACE_EVENT(selfballoon_tick,
 	    TP_fast_assign(__entry->committed = s->committed_pages;
 			   __entry->current_pages = s->totalram_pages;
 			   __entry->balloon_current = s->balloon_current_pages;
+			   __entry->totalreserve = s->totalreserve_pages;
+			   __entry->max_pfn = s->max_pfn;
 			   __entry->goal = d->goal_pages;
 			   __entry->floor = d->floor_pages;
 			   __entry->target = d->target_pages;
@@ -53,9 +59,10 @@ TRACE_EVENT(selfballoon_tick,
 			   __entry->action = d->action;
 			   __entry->floor_hit = d->floor_hit;
 			   __entry->frontswap_shrink = frontswap_shrink;),
-	    TP_printk("committed=%lu current=%lu balloon_current=%lu goal=%lu floor=%lu target=%lu balloon_target=%lu action=%s floor_hit=%d frontswap=%lu shrink=%d frontswap_target=%lu",
+	    TP_printk("committed=%lu current=%lu balloon_current=%lu totalreserve=%lu max_pfn=%lu goal=%lu floor=%lu target=%lu balloon_target=%lu action=%s floor_hit=%d frontswap=%lu shrink=%d frontswap_target=%lu",
 		      __entry->committed, __entry->current_pages,
-		      __entry->balloon_current, __entry->goal,
+		      __entry->balloon_current, __entry->totalreserve,
+		      __entry->max_pfn, __entry->goal,
 		      __entry->floor, __entry->target,
 		      __entry->balloon_target,
 		      __print_symbolic(__entry->action,

@@ -4,7 +4,9 @@
 # The userspace tier: the policy's KUnit suites (tests/*-kunit.h) compiled
 # unchanged in userspace, with the KUnit stand-in and the thin shim of
 # tools/include/ (see tools/README), run under AddressSanitizer and UBSan;
-# then a short libFuzzer run (scripts/fuzz.sh --smoke).
+# the policy lab's simulator (tools/sim/) on its fixed cases and on the
+# kept traces, with the replay of the kept domU trace; then a short
+# libFuzzer run (scripts/fuzz.sh --smoke).
 #
 # A FAST TIER ONLY, NEVER A REPLACEMENT FOR THE REAL KUNIT RUN
 # (scripts/kunit.sh, under UML): the headers are a shim, not the kernel's;
@@ -19,6 +21,11 @@
 #   PASS userspace clang                the clang build passed every case
 #                                       too, with clang's unsigned-wrap and
 #                                       implicit-conversion checks on top
+#   PASS userspace sim.<case>           tools/sim/tests/<case>.expected, exactly
+#   PASS userspace sim.traces (N traces)  every tests/traces/*.csv simulated
+#   PASS userspace sim.replay.<trace>   a kept domU trace (>= 50 ticks)
+#                                       replayed through selfballoon_decide():
+#                                       every tick as the driver decided
 #   PASS userspace fuzz-smoke           scripts/fuzz.sh --smoke (20 s)
 # and "FAIL userspace <stage>: <why>" when a stage cannot run.  Failed
 # checks and sanitizer reports follow their line, indented.  Exit status 0
@@ -171,6 +178,53 @@ elif build "$CLANG"; then
 		fail "clang: ${#failed_cases[@]} of $ran case(s) failed: ${failed_cases[*]/#<exit>/(exit status $run_status after the last case)}" \
 			"$(grep -v '^# \|^PASS ' "$log")"
 	fi
+fi
+
+# The policy lab's simulator (tools/sim/, built from the same policy
+# source, ASan + UBSan): its fixed cases, worked out by hand
+# (tools/sim/tests/README), every kept trace, and the replay of each kept
+# domU trace, which must match the driver tick for tick.
+SIM_TESTS=$XSB_ROOT/tools/sim/tests
+if ! out=$(make -s -C "$XSB_ROOT/tools" sim O="$OUT" 2>&1); then
+	fail "sim: the simulator does not compile" "$out"
+else
+	sim=$OUT/sim/selfballoon-sim
+	guest=(--guest-mb 1024 --offset-mb 24 --totalreserve-mb 4 --interval 4)
+	for c in "step --base-mb 100" "step-limit --base-mb 950" \
+		 "step-up2 --base-mb 100 --uphysteresis 2"; do
+		name=${c%% *}
+		# shellcheck disable=SC2086 # the case's options, split on purpose
+		if ! out=$(cd "$SIM_TESTS" && "$sim" "${guest[@]}" ${c#* } step.csv 2>&1); then
+			fail "sim.$name: the simulator failed" "$out"
+		elif ! d=$(diff "$SIM_TESTS/$name.expected" - <<<"$out"); then
+			fail "sim.$name: output differs from tools/sim/tests/$name.expected" "$d"
+		else
+			echo "PASS userspace sim.$name"
+		fi
+	done
+	traces=("$XSB_ROOT"/tests/traces/*.csv)
+	if ! out=$("$sim" "${traces[@]}" 2>&1); then
+		fail "sim.traces: the simulator failed on tests/traces/" "$out"
+	elif [ "$(grep -c ',driver,' <<<"$out")" -ne ${#traces[@]} ]; then
+		fail "sim.traces: not one driver row per trace" "$out"
+	else
+		echo "PASS userspace sim.traces (${#traces[@]} traces)"
+	fi
+	n=0
+	for t in "$XSB_ROOT"/tests/traces/domu-*.csv; do
+		[ -e "$t" ] || break
+		n=$((n + 1))
+		ticks=$(grep -c '^[0-9]' "$t")
+		out=$("$sim" --replay "$t" 2>&1)
+		rc=$?
+		if [ $rc -eq 0 ] && [ "$ticks" -ge 50 ] &&
+		   grep -q ": $ticks ticks replayed, $ticks match the driver" <<<"$out"; then
+			echo "PASS userspace sim.replay.${t##*/} ($ticks ticks)"
+		else
+			fail "sim.replay.${t##*/}: the replay does not match the driver at every one of $ticks ticks (>= 50)" "$out"
+		fi
+	done
+	[ $n -gt 0 ] || fail "sim.replay: no domU trace in tests/traces/"
 fi
 
 if $fuzz; then
