@@ -13,7 +13,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 SERIES=${DEMO_KVER:-6.12}
 OUT=$TOP/out/demo
 mkdir -p "$OUT"
-deps_apt gnuplot-nox gawk
+deps_apt gnuplot-nox gawk bsdextrautils
 
 echo "== building xen_selfballoon.ko for Debian's $SERIES kernel"
 KO=$(build_module "$SERIES")
