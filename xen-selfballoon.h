@@ -21,14 +21,15 @@
  * @target_raises: ticks that raised the target.
  * @target_cuts: ticks that cut the target.
  * @floor_hits: ticks whose target the floor raised.
- * @frontswap_shrinks: frontswap shrink steps taken.
+ * @frontswap_shrinks: frontswap shrink steps taken (zswap writebacks asked).
  * @last_tick_us: the last tick's duration, microseconds.
  * @last_committed_kb: Committed_AS at the last tick, KiB.
  * @last_current_kb: balloon_stats.current_pages at the last tick, KiB.
  * @last_goal_kb: the last goal, KiB, in balloon_stats terms.
  * @last_floor_kb: the last floor, KiB, in balloon_stats terms.
  * @last_target_kb: the last target handed to balloon_set_new_target(), KiB.
- * @last_frontswap_kb: frontswap (zswap) size at the last tick, KiB.
+ * @last_frontswap_kb: zswap's stored pages read by the last tick, before
+ *	its shrink, KiB; 0 if it ran with frontswap self-shrinking off.
  *
  * Goal, floor and target are shown in balloon_stats terms (as target_kb and
  * info/current_kb of xen_memory0 are) so that the four can be compared.

@@ -10,7 +10,11 @@
 #     build    generate the series, build bzImage; print its path
 #     test     build, then boot it five times: no switch, "selfballooning",
 #              "selfballooning noselfballooning", "noselfshrink",
-#              "selfballooning=0" (a bool core parameter: it means off)
+#              "selfballooning=0" (a bool core parameter: it means off);
+#              then twice with a 256 MiB PV swap disk and zswap on, running
+#              tests/domu/zswap.sh (frontswap self-shrinking):
+#              "selfballooning zswap.enabled=1" and the same with
+#              "noselfshrink"
 #     compare  build, then run tests/domu/builtin.sh on this kernel and
 #              on Debian's 6.12 with the module (same memory and maxmem)
 #              and print floor_kb/goal_kb side by side
@@ -36,8 +40,10 @@
 # any warning there, or in the main build for the driver's files, fails.
 #
 # The harness takes the domU kernel from a Debian .deb; booting our image
-# needs its --kernel option.  XSB_RUN_DOMU=path overrides the harness
-# script (e.g. a copy that has the option).
+# needs its --kernel option (and --swap for the zswap boots).
+# XSB_RUN_DOMU=path overrides the harness script (e.g. a copy that has the
+# option), XSB_BUILTIN_SCENARIO=path the scenario of the five boot-switch
+# boots (tests/domu/builtin.sh).
 
 set -uo pipefail
 XSB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -50,6 +56,11 @@ JOBS=${JOBS:-$(nproc)}
 
 # The config on top of x86_64_defconfig + xen.config.  The first block must
 # end up exactly so in .config (checked); the rest only keeps it small.
+# The in-tree kernel is also the project's debug kernel: zswap (frontswap
+# self-shrinking's backend) with memory cgroups, as distribution kernels
+# have them (zswap's writeback walks the memcgs; the zswap scenario uses
+# memory.reclaim), lockdep, might_sleep() checks, work and timer object
+# debugging, and kmemleak (off unless booted with "kmemleak=on").
 FRAGMENT_REQUIRED='CONFIG_XEN=y
 CONFIG_XEN_PV=y
 CONFIG_XEN_BALLOON=y
@@ -65,6 +76,16 @@ CONFIG_DEBUG_FS=y
 CONFIG_KUNIT=y
 CONFIG_KUNIT_DEBUGFS=y
 CONFIG_XEN_SELFBALLOON_KUNIT_TEST=y
+CONFIG_SWAP=y
+CONFIG_ZSWAP=y
+CONFIG_MEMCG=y
+CONFIG_PROVE_LOCKING=y
+CONFIG_DEBUG_ATOMIC_SLEEP=y
+CONFIG_DEBUG_OBJECTS=y
+CONFIG_DEBUG_OBJECTS_WORK=y
+CONFIG_DEBUG_OBJECTS_TIMERS=y
+CONFIG_DEBUG_KMEMLEAK=y
+CONFIG_DEBUG_KMEMLEAK_DEFAULT_OFF=y
 # CONFIG_MODULES is not set'
 FRAGMENT_SMALL='# CONFIG_DRM is not set
 # CONFIG_SOUND is not set
@@ -127,19 +148,28 @@ configure() {
 }
 
 xsb_intree_build() {
-	local cache series tree key prev o start t log wlog warn asm
+	local cache repo tree key prev o start t log wlog warn asm
 	deps_apt gcc make bc flex bison libelf-dev libssl-dev cpio ccache \
 		perl python3 >&2 || { fail deps "cannot install the build dependencies"; return 1; }
 	mkdir -p "$XSB_CACHE"
+	start=$SECONDS
+	if ! repo=$(xsb_intree_repo); then
+		fail series "cannot install or extract linux-source"
+		return 1
+	fi
+	cache=$(dirname "$repo")
+	# one build at a time: build-src/ (checked out below) and the build
+	# directory; taken before intree.lock, which scripts/patches.sh takes
+	# alone, so the two never wait on each other crosswise
+	exec 6>"$cache/build.lock"
+	flock 6
 	# the series and the worktrees: shared with scripts/patches.sh
 	exec 7>"$XSB_CACHE/intree.lock"
 	flock 7
-	start=$SECONDS
-	if ! series=$(xsb_series_build); then
+	if ! xsb_series_build >/dev/null; then
 		fail series "cannot generate the series"
 		return 1
 	fi
-	cache=$(dirname "$series")
 	SRC=$cache/build-src
 	if [ ! -e "$SRC/.git" ]; then
 		rm -rf "$SRC"
@@ -151,9 +181,6 @@ xsb_intree_build() {
 		{ fail worktree "cannot check out the series in $SRC"; return 1; }
 	echo "intree: series ready in $((SECONDS - start)) s" >&2
 	flock -u 7
-	# the build directory: one build at a time
-	exec 6>"$cache/build.lock"
-	flock 6
 
 	tree=$(git -C "$SRC" rev-parse --short=12 'HEAD^{tree}')
 	key=$tree-$(printf '%s\n%s\n' "$FRAGMENT_REQUIRED" "$FRAGMENT_SMALL" | sha256sum | cut -c1-8)
@@ -219,14 +246,22 @@ BOOTS=(
 	"selfballooning_eq_0|selfballooning=0"
 )
 
-# boot NAME CMDLINE KERNEL-ARGS...: run tests/domu/builtin.sh in a domU and
-# report its TEST lines as "PASS intree NAME.<test>"; the run's output is in
-# out/intree/NAME/
+# The boots of "test" with a swap disk and zswap: tests/domu/zswap.sh.
+ZSWAP_BOOTS=(
+	"zswap|selfballooning zswap.enabled=1"
+	"zswap_noselfshrink|selfballooning noselfshrink zswap.enabled=1"
+)
+ZSWAP_SWAP_MB=256
+
+# boot NAME CMDLINE RUN-DOMU-ARGS...: run the scenario $SCENARIO (default
+# tests/domu/builtin.sh) in a domU and report its TEST lines as
+# "PASS intree NAME.<test>"; the run's output is in out/intree/NAME/
 boot() {
 	local name=$1 cmdline=$2 dir=$OUT/$1 rc n
+	local scenario=${SCENARIO:-${XSB_BUILTIN_SCENARIO:-$XSB_ROOT/tests/domu/builtin.sh}}
 	shift 2
 	mkdir -p "$dir"
-	"$RUN_DOMU" "$@" --scenario "$XSB_ROOT/tests/domu/builtin.sh" \
+	"$RUN_DOMU" "$@" --scenario "$scenario" \
 		--files "${FILES:-} $XSB_ROOT/tests/domu/lib.sh" \
 		--domu-cmdline "$cmdline" --memory 512 --maxmem 1024 \
 		--out "$dir" --timeout 600 >"$dir.run.log" 2>&1
@@ -253,10 +288,15 @@ figures() {
 	sed -n 's/^[0-9.]* FIGURES //p' "$1/guest.log" 2>/dev/null | tail -n 1
 }
 
-# need_kernel_option: the harness must take our image
+# need_kernel_option: the harness must take our image (and give the
+# zswap boots a disk)
 need_kernel_option() {
 	if ! "$RUN_DOMU" --help | grep -q -- '--kernel PATH'; then
 		fail harness "$RUN_DOMU has no --kernel option (set XSB_RUN_DOMU to a harness that has it)"
+		return 1
+	fi
+	if ! "$RUN_DOMU" --help | grep -q -- '--swap MiB'; then
+		fail harness "$RUN_DOMU has no --swap option (set XSB_RUN_DOMU to a harness that has it)"
 		return 1
 	fi
 }
@@ -296,6 +336,11 @@ test)
 	if xsb_intree_build && need_kernel_option; then
 		for b in "${BOOTS[@]}"; do
 			boot "${b%%|*}" "${b#*|}" --kernel "$KERNEL"
+		done
+		for b in "${ZSWAP_BOOTS[@]}"; do
+			SCENARIO=$XSB_ROOT/tests/domu/zswap.sh \
+				boot "${b%%|*}" "${b#*|}" --kernel "$KERNEL" \
+				--swap "$ZSWAP_SWAP_MB"
 		done
 	fi
 	;;

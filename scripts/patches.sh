@@ -13,9 +13,14 @@
 # else: the commit messages (NN-*.msg), the small hunks for files of the
 # kernel (*.diff) and the kernel-parameters.txt entries.
 #
-#   1/3 xen: selfballoon policy and its KUnit suites (drivers/xen/selfballoon/)
-#   2/3 xen: the selfballoon driver, hooked into xen-balloon.c
-#   3/3 Documentation: admin guide, ABI, kernel parameters
+#   1/4 mm: zswap: zswap_writeback_pages(), for frontswap self-shrinking
+#       (zswap-writeback.diff; 00-zswap-writeback.msg)
+#   2/4 xen: selfballoon policy and its KUnit suites (drivers/xen/selfballoon/)
+#   3/4 xen: the selfballoon driver, hooked into xen-balloon.c
+#   4/4 Documentation: admin guide, ABI, kernel parameters
+#
+# Each patch builds on its own: the driver (3/4) is the first to call
+# zswap_writeback_pages().
 #
 # The clean tree lives in
 #   ${XSB_CACHE:-~/.cache/xen-selfballoon}/intree/linux-source-<deb version>/
@@ -109,6 +114,12 @@ xsb_identity() {
 }
 
 # ---- the generators: each writes one patch's changes into the tree $1 ----
+
+# mm/zswap.c and include/linux/zswap.h: the writeback the built-in driver's
+# frontswap self-shrinking calls
+gen_zswap() {
+	git -C "$1" apply "$XSB_PATCHES_SRC/zswap-writeback.diff"
+}
 
 # kconfig_block NAME: the "config NAME" block of the project's Kconfig,
 # without trailing blank lines
@@ -366,6 +377,7 @@ xsb_series_build() {
 	cache=$(dirname "$repo")
 	wt=$cache/series
 	xsb_worktree "$repo" "$wt" >&2 || return 1
+	gen_zswap "$wt" && xsb_series_commit "$wt" "$XSB_PATCHES_SRC/00-zswap-writeback.msg" &&
 	gen_policy "$wt" && xsb_series_commit "$wt" "$XSB_PATCHES_SRC/01-policy.msg" &&
 	gen_driver "$wt" && xsb_series_commit "$wt" "$XSB_PATCHES_SRC/02-driver.msg" &&
 	gen_docs "$wt" && xsb_series_commit "$wt" "$XSB_PATCHES_SRC/03-docs.msg" ||
@@ -398,8 +410,8 @@ xsb_patches_main() {
 	git -C "$wt" format-patch -q -o "$out" base..series || {
 		xsb_fail format-patch "git format-patch failed"; return 1; }
 	n=$(find "$out" -name '*.patch' | wc -l)
-	if [ "$n" = 3 ]; then xsb_pass format-patch.three_patches; else
-		xsb_fail format-patch.three_patches "$n patch files"; fi
+	if [ "$n" = 4 ]; then xsb_pass format-patch.four_patches; else
+		xsb_fail format-patch.four_patches "$n patch files"; fi
 
 	# checkpatch in tree mode, from the tree's top (where it finds its
 	# spelling.txt, const_structs.checkpatch and MAINTAINERS)

@@ -233,6 +233,25 @@ static void frontswap_reset_restarts_countdown_keeps_last_pages(struct kunit *te
 	KUNIT_EXPECT_EQ(test, s.inertia_counter, 5U);
 }
 
+/* The table in Documentation/xen-selfballoon.rst, "Frontswap self-shrinking". */
+static void frontswap_admin_guide_example(struct kunit *test)
+{
+	struct frontswap_shrink_state s = { };
+
+	frontswap_shrink_reset(&s, FST_INERTIA);
+	fst_tick(test, &s, 1, 12000, FST_INERTIA, FST_HYSTERESIS, FST_NONE);
+	fst_tick(test, &s, 2, 12000, FST_INERTIA, FST_HYSTERESIS, FST_NONE);
+	fst_tick(test, &s, 3, 12000, FST_INERTIA, FST_HYSTERESIS, FST_NONE);
+	/* 12000 - 12000 / 20 = 12000 - 600 = 11400 */
+	fst_tick(test, &s, 4, 12000, FST_INERTIA, FST_HYSTERESIS, 11400);
+	/* writeback reached the target: a fall, counted as stable */
+	fst_tick(test, &s, 5, 11400, FST_INERTIA, FST_HYSTERESIS, FST_NONE);
+	KUNIT_EXPECT_EQ(test, s.inertia_counter, 2U);
+	fst_tick(test, &s, 6, 11400, FST_INERTIA, FST_HYSTERESIS, FST_NONE);
+	/* 11400 - 11400 / 20 = 11400 - 570 = 10830 */
+	fst_tick(test, &s, 7, 11400, FST_INERTIA, FST_HYSTERESIS, 10830);
+}
+
 static struct kunit_case frontswap_shrink_test_cases[] = {
 	KUNIT_CASE(frontswap_shrinks_after_inertia_stable_ticks),
 	KUNIT_CASE(frontswap_countdown_restarts_after_each_shrink),
@@ -244,6 +263,7 @@ static struct kunit_case frontswap_shrink_test_cases[] = {
 	KUNIT_CASE(frontswap_inertia_1_shrinks_every_stable_tick),
 	KUNIT_CASE(frontswap_zeroed_state_first_fills_then_counts),
 	KUNIT_CASE(frontswap_reset_restarts_countdown_keeps_last_pages),
+	KUNIT_CASE(frontswap_admin_guide_example),
 	{}
 };
 

@@ -17,7 +17,8 @@
 # /etc/xsb/run.conf (written per run by run-domu.sh) sets XSB_DEADLINE: dom0
 # uptime in seconds after which the run is given up, a little before the host
 # kills QEMU, so that the last samples and the hypervisor log still get out;
-# and XSB_DOMU: 1 to create the domU, 0 for a run with a dom0 scenario only.
+# XSB_DOMU: 1 to create the domU, 0 for a run with a dom0 scenario only; and
+# XSB_SWAP_MB: the size of the domU's disk xvdb (0: none).
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:/usr/lib/xen-4.17/bin
 say() { echo "XSB-DOM0 $*"; }
 uptime_s() { cut -d. -f1 /proc/uptime; }
@@ -45,6 +46,27 @@ xenstored --pid-file=/run/xenstored.pid || say "xenstored failed rc=$?"
 xen-init-dom0 || say "xen-init-dom0 failed rc=$?"
 xenconsoled --pid-file=/run/xenconsoled.pid ||
 	say "xenconsoled failed rc=$?"
+
+# --swap (XSB_SWAP_MB): the domU's disk xvdb is /dev/loop0 here, over a
+# sparse file in dom0's RAM.  xl runs /etc/xen/xsb-block as the disk's
+# hotplug script: Xen's own "block" script needs bash and udev's tools.
+if [ "${XSB_SWAP_MB:-0}" -gt 0 ]; then
+	for m in loop xen-blkback; do
+		/bin/busybox insmod /lib/modules/$m.ko || say "insmod $m failed"
+	done
+	truncate -s "${XSB_SWAP_MB}M" /run/xsb-disk.img &&
+		losetup /dev/loop0 /run/xsb-disk.img || say "losetup failed"
+	cat >/etc/xen/xsb-block <<'EOF'
+#!/bin/sh
+# libxl runs this with "add" or "remove"; XENBUS_PATH is the vbd's backend
+[ "$1" = add ] || exit 0
+dev=$(xenstore-read "$XENBUS_PATH/params") || exit 1
+xenstore-write "$XENBUS_PATH/physical-device" "$(stat -L -c %t:%T "$dev")" \
+	"$XENBUS_PATH/hotplug-status" connected
+EOF
+	chmod 755 /etc/xen/xsb-block
+	say "xvdb: /dev/loop0 over /run/xsb-disk.img, ${XSB_SWAP_MB} MiB"
+fi
 
 # The dom0 scenario: run as root from /, stdin /dev/null, with the
 # toolstack up and no domU yet. Its output is prefixed in blocks by awk, like

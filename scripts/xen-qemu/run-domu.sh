@@ -26,6 +26,10 @@ usage: run-domu.sh --scenario FILE [options]
   --dom0-files "F ..." host files copied into dom0's / (e.g. a .ko for 6.1)
   --dom0-bins "B ..."  host programs copied into dom0's /usr/bin, as --bins
   --domu-cmdline "..." appended to the domU kernel command line
+  --swap MiB           give the domU a PV disk xvdb of MiB (for swap): a sparse
+                       file in dom0's RAM behind a loop device and blkback
+                       (phy:); the domU kernel needs xen-blkfront built in
+                       (default 0: no disk)
   --memory MiB         domU memory at start (default 512)
   --maxmem MiB         domU maximum memory (default 1024)
   --vcpus N            domU vCPUs (default 1)
@@ -45,7 +49,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=kernels.sh
 . "$HERE/kernels.sh"
 
-KSERIES=6.1 DOMU_KERNEL='' SCENARIO='' FILES='' BINS='' DOMU_CMDLINE='' MEMORY=512 MAXMEM=1024 VCPUS=1
+KSERIES=6.1 DOMU_KERNEL='' SCENARIO='' FILES='' BINS='' DOMU_CMDLINE='' MEMORY=512 MAXMEM=1024 VCPUS=1 SWAP_MB=0
 OUT=out/domu TIMEOUT=900 DOM0_SCENARIO='' DOM0_FILES='' DOM0_BINS=''
 while [ $# -gt 0 ]; do
 	case $1 in -h|--help) usage; exit 0 ;; esac
@@ -60,6 +64,7 @@ while [ $# -gt 0 ]; do
 	--dom0-files) DOM0_FILES=$2 ;;
 	--dom0-bins) DOM0_BINS=$2 ;;
 	--domu-cmdline) DOMU_CMDLINE=$2 ;;
+	--swap) SWAP_MB=$2 ;;
 	--memory) MEMORY=$2 ;;
 	--maxmem) MAXMEM=$2 ;;
 	--vcpus) VCPUS=$2 ;;
@@ -78,6 +83,8 @@ for n in "$MEMORY" "$MAXMEM" "$VCPUS" "$TIMEOUT"; do
 	[[ $n =~ ^[1-9][0-9]*$ ]] || die "not a positive number: $n"
 done
 [ "$MAXMEM" -ge "$MEMORY" ] || die "--maxmem is below --memory"
+[[ $SWAP_MB =~ ^(0|[1-9][0-9]*)$ ]] || die "--swap: not a number of MiB: $SWAP_MB"
+[ "$SWAP_MB" -le 512 ] || die "--swap: at most 512 MiB (the file is in dom0's 1 GiB)"
 [[ $DOMU_CMDLINE != *'"'* ]] || die "--domu-cmdline cannot contain double quotes"
 for f in $FILES $DOM0_FILES $DOMU_KERNEL; do [ -f "$f" ] || die "no such file: $f"; done
 # the per-run files share dom0's / with its /init: none may replace it
@@ -141,6 +148,17 @@ build_dom0() { # build_dom0 DIR
 	for m in xen-evtchn xenfs/xenfs xen-privcmd xen-gntdev xen-gntalloc; do
 		cp "$DOM0_KROOT/lib/modules/$DOM0_KVER/kernel/drivers/xen/$m.ko" "$r/lib/modules/"
 	done
+	# --swap: the loop device and the block backend (loaded only then), and
+	# xenstore-write for the disk's hotplug script (dom0-init.sh)
+	mkdir "$out/deb"
+	dpkg-deb --fsys-tarfile "$DOM0_DEB" | tar -x -C "$out/deb" \
+		"./lib/modules/$DOM0_KVER/kernel/drivers/block/loop.ko" \
+		"./lib/modules/$DOM0_KVER/kernel/drivers/block/xen-blkback/xen-blkback.ko"
+	for m in loop xen-blkback/xen-blkback; do
+		mv "$out/deb/lib/modules/$DOM0_KVER/kernel/drivers/block/$m.ko" "$r/lib/modules/"
+	done
+	rm -rf "$out/deb"
+	LD_LIBRARY_PATH=$libs initramfs_copy_elf "$XEN_ROOT/usr/bin/xenstore-write" /usr/bin/xenstore-write "$r"
 	# dom0 has a fixed 1 GiB (dom0_mem): xl must not balloon it to make room
 	echo 'autoballoon="off"' >"$r/etc/xen/xl.conf"
 	install -m 755 "$HERE/dom0-init.sh" "$r/init"
@@ -192,6 +210,10 @@ maxmem = $MAXMEM
 vcpus = $VCPUS
 on_crash = "preserve"
 EOF
+	# the disk's backend: /dev/loop0 in dom0, set up by dom0-init.sh
+	[ "$SWAP_MB" = 0 ] ||
+		echo 'disk = [ "format=raw,vdev=xvdb,access=rw,backendtype=phy,script=/etc/xen/xsb-block,target=/dev/loop0" ]' \
+			>>"$P/etc/xen/guest.cfg"
 fi
 [ -z "$DOM0_SCENARIO" ] || install -m 755 "$DOM0_SCENARIO" "$P/dom0-scenario.sh"
 for f in $DOM0_FILES; do cp "$f" "$P/"; done
@@ -199,7 +221,8 @@ for b in $DOM0_BINS; do initramfs_copy_elf "$(command -v "$b")" "/usr/bin/${b##*
 # dom0 gives up 30 s (of its uptime) before the host's timeout, so it can
 # still report; it starts a few seconds after QEMU. XSB_DOMU=0: no domU.
 printf '%s\n' "XSB_DEADLINE=$((TIMEOUT > 60 ? TIMEOUT - 30 : 30))" \
-	"XSB_DOMU=$([ -n "$SCENARIO" ] && echo 1 || echo 0)" >"$P/etc/xsb/run.conf"
+	"XSB_DOMU=$([ -n "$SCENARIO" ] && echo 1 || echo 0)" \
+	"XSB_SWAP_MB=$([ -n "$SCENARIO" ] && echo "$SWAP_MB" || echo 0)" >"$P/etc/xsb/run.conf"
 # Not compressed: the kernel and the domU initramfs in it already are. The
 # kernel only takes an uncompressed archive at a 4-byte aligned offset (zero
 # bytes before it are skipped), hence the padding.
