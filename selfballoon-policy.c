@@ -327,6 +327,43 @@ int selfballoon_parse_bool(const char *buf, bool *val)
 	return 0;
 }
 
+/**
+ * selfballoon_parse_boot_switch() - parse the value of a boot switch
+ * @val: the text after "name=", or NULL for the bare word "name".
+ * @on: where the value goes; untouched on error.
+ *
+ * The boot switches (selfballooning, noselfballooning, noselfshrink) take
+ * exactly the spellings that param_get_bool() prints and the usual 0/1:
+ * the bare word, "1", "y" or "Y" mean on, "0", "n" or "N" mean off.
+ * Anything else, including an empty value, surrounding spaces and text
+ * that kstrtobool() would accept by its first character alone ("1junk",
+ * "yes", "0x10"), is rejected.
+ *
+ * Return: 0 on success, -EINVAL otherwise.
+ */
+int selfballoon_parse_boot_switch(const char *val, bool *on)
+{
+	if (!val) {
+		*on = true;
+		return 0;
+	}
+	if (!val[0] || val[1])
+		return -EINVAL;
+	switch (val[0]) {
+	case '1':
+	case 'y':
+	case 'Y':
+		*on = true;
+		return 0;
+	case '0':
+	case 'n':
+	case 'N':
+		*on = false;
+		return 0;
+	}
+	return -EINVAL;
+}
+
 #if IS_ENABLED(CONFIG_XEN_SELFBALLOON_KUNIT_TEST)
 #include "tests/selfballoon-policy-kunit.h"
 #endif

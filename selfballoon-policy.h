@@ -179,5 +179,6 @@ extern const struct selfballoon_tunable_info
 int selfballoon_parse_tunable(enum selfballoon_tunable id, const char *buf,
 			      unsigned int *val);
 int selfballoon_parse_bool(const char *buf, bool *val);
+int selfballoon_parse_boot_switch(const char *val, bool *on);
 
 #endif /* _XEN_SELFBALLOON_POLICY_H */

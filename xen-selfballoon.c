@@ -22,6 +22,7 @@
 #define pr_fmt(fmt) "xen:selfballoon: " fmt
 
 #include <linux/cpu.h>
+#include <linux/delay.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
@@ -29,8 +30,12 @@
 #include <linux/mman.h>
 #include <linux/module.h>
 #include <linux/nodemask.h>
+#include <linux/oom.h>
 #include <linux/string_helpers.h>
 #include <linux/swap.h>
+#if !defined(MODULE) && IS_ENABLED(CONFIG_ZSWAP)
+#include <linux/zswap.h>
+#endif
 
 #include <xen/balloon.h>
 #include <xen/xen.h>
@@ -53,25 +58,50 @@ struct selfballoon selfballoon = {
  * As a module they are boolean parameters of the same names, so the same
  * words follow the module name: "modprobe xen_selfballoon selfballooning".
  * "noselfballooning" wins over "selfballooning".
+ *
+ * param_set_bool() would take any text by its first character (kstrtobool():
+ * "1e3", "yes", "0x10"); these take only the bare word, 0/1, y/n and Y/N
+ * (selfballoon_parse_boot_switch()), and a load with any other value fails
+ * with -EINVAL.  They read back as Y or N (param_get_bool()).
  */
 static bool selfballooning;
 static bool noselfballooning;
 static bool noselfshrink;
 
+static int selfballoon_set_boot_switch(const char *val,
+				       const struct kernel_param *kp)
+{
+	return selfballoon_parse_boot_switch(val, kp->arg);
+}
+
+static const struct kernel_param_ops param_ops_selfballoon_switch = {
+	.flags = KERNEL_PARAM_OPS_FL_NOARG,
+	.set = selfballoon_set_boot_switch,
+	.get = param_get_bool,
+};
+
 #ifdef MODULE
-module_param(selfballooning, bool, 0444);
+module_param_cb(selfballooning, &param_ops_selfballoon_switch,
+		&selfballooning, 0444);
+__MODULE_PARM_TYPE(selfballooning, "bool");
 MODULE_PARM_DESC(selfballooning,
 		 "Start selfballooning at load even where the hypervisor has no tmem (default: off)");
-module_param(noselfballooning, bool, 0444);
+module_param_cb(noselfballooning, &param_ops_selfballoon_switch,
+		&noselfballooning, 0444);
+__MODULE_PARM_TYPE(noselfballooning, "bool");
 MODULE_PARM_DESC(noselfballooning,
 		 "Do not start selfballooning at load, even where the hypervisor has tmem (default: off)");
-module_param(noselfshrink, bool, 0444);
+module_param_cb(noselfshrink, &param_ops_selfballoon_switch,
+		&noselfshrink, 0444);
+__MODULE_PARM_TYPE(noselfshrink, "bool");
 MODULE_PARM_DESC(noselfshrink,
 		 "Do not start frontswap self-shrinking at load (default: off)");
 #else
-core_param(selfballooning, selfballooning, bool, 0444);
-core_param(noselfballooning, noselfballooning, bool, 0444);
-core_param(noselfshrink, noselfshrink, bool, 0444);
+/* core_param() with our ops: no "xen_selfballoon." prefix, as in 3.1 */
+#define param_check_selfballoon_switch param_check_bool
+core_param(selfballooning, selfballooning, selfballoon_switch, 0444);
+core_param(noselfballooning, noselfballooning, selfballoon_switch, 0444);
+core_param(noselfshrink, noselfshrink, selfballoon_switch, 0444);
 #endif
 
 #ifdef MODULE
@@ -112,21 +142,51 @@ static unsigned long selfballoon_max_pfn(void)
 #endif
 
 /*
- * Frontswap is gone from modern kernels and zswap, its successor, exports
- * nothing a module could read or shrink; see the documentation.
+ * Frontswap is gone from modern kernels.  Its successor is zswap: the
+ * frontswap pages are zswap's stored pages, and a shrink from @cur_pages to
+ * @target_pages writes the difference back to the swap device, least
+ * recently stored first, freeing the pool's RAM for the balloon
+ * (Documentation/xen-selfballoon.rst, "Frontswap self-shrinking").  Only a
+ * built-in driver can: zswap exports nothing.
  */
-static bool selfballoon_frontswap_supported(void)
+#if !defined(MODULE) && IS_ENABLED(CONFIG_ZSWAP)
+static unsigned long selfballoon_frontswap_pages(void)
 {
-	return false;
+	return atomic_read(&zswap_stored_pages);
 }
 
+static void selfballoon_frontswap_shrink(unsigned long cur_pages,
+					 unsigned long target_pages)
+{
+	zswap_writeback_pages(cur_pages - target_pages);
+}
+#else
 static unsigned long selfballoon_frontswap_pages(void)
 {
 	return 0;
 }
 
-static void selfballoon_frontswap_shrink(unsigned long target_pages)
+static void selfballoon_frontswap_shrink(unsigned long cur_pages,
+					 unsigned long target_pages)
 {
+}
+#endif
+
+/* Why frontswap self-shrinking cannot run here; NULL where it can. */
+static const char *selfballoon_frontswap_missing(void)
+{
+#ifdef MODULE
+	return "this kernel exports no way to read or shrink zswap";
+#elif !IS_ENABLED(CONFIG_ZSWAP)
+	return "this kernel is built without zswap (CONFIG_ZSWAP)";
+#else
+	return NULL;
+#endif
+}
+
+static bool selfballoon_frontswap_supported(void)
+{
+	return !selfballoon_frontswap_missing();
 }
 
 static unsigned long pages_to_kb(unsigned long pages)
@@ -174,8 +234,15 @@ static void selfballoon_tick(struct work_struct *work)
 			.reserved_mb = READ_ONCE(sb->tunables[SB_RESERVED_MB]),
 			.min_usable_mb = READ_ONCE(sb->tunables[SB_MIN_USABLE_MB]),
 		};
+		struct selfballoon_sample goal_in = s;
 
-		selfballoon_decide(&s, &p, &d);
+		/*
+		 * No room for the frontswap pages in the goal: a shrink writes
+		 * them back to swap, not into RAM, and Committed_AS counts
+		 * them at full size already.
+		 */
+		goal_in.frontswap_pages = 0;
+		selfballoon_decide(&goal_in, &p, &d);
 		balloon_set_new_target(d.balloon_target_pages);
 		sb->touched_balloon = true;
 	}
@@ -189,7 +256,8 @@ static void selfballoon_tick(struct work_struct *work)
 						 READ_ONCE(sb->tunables[SB_FRONTSWAP_HYSTERESIS]),
 						 &frontswap_target);
 		if (shrink)
-			selfballoon_frontswap_shrink(frontswap_target);
+			selfballoon_frontswap_shrink(s.frontswap_pages,
+						     frontswap_target);
 	}
 
 	trace_selfballoon_tick(&s, &d, shrink, frontswap_target);
@@ -281,14 +349,20 @@ out:
  * @sb: the driver state.
  * @on: the new state.
  *
+ * Switching on restarts the inertia countdown and starts the worker if
+ * selfballooning has not.  Writing the state already in force changes
+ * nothing.
+ *
  * Return: 0, or -EOPNOTSUPP when switching on where the kernel gives this
- * driver no way to measure or shrink frontswap (zswap); the state is then
- * unchanged.
+ * driver no way to measure or shrink frontswap (zswap): a module, or a
+ * kernel without CONFIG_ZSWAP.  The state is then unchanged and one line
+ * says why, once.
  */
 int selfballoon_set_frontswap_selfshrinking(struct selfballoon *sb, bool on)
 {
 	if (on && !selfballoon_frontswap_supported()) {
-		pr_notice_once("frontswap self-shrinking unavailable: this kernel exports no way to read or shrink zswap\n");
+		pr_notice_once("frontswap self-shrinking unavailable: %s\n",
+			       selfballoon_frontswap_missing());
 		return -EOPNOTSUPP;
 	}
 	mutex_lock(&sb->lock);
@@ -309,21 +383,27 @@ int selfballoon_set_frontswap_selfshrinking(struct selfballoon *sb, bool on)
  *
  * 0 written to selfballoon_reserved_mb restores the automatic reserve.  A
  * new selfballoon_interval applies at once: the next tick runs @val seconds
- * from now.  A new frontswap_inertia restarts the countdown.
+ * from now; the interval in force written again leaves the pending tick
+ * alone, so that repeated writes cannot hold the ticks off.  A new
+ * frontswap_inertia restarts the countdown.
  *
  * Return: 0, or -EINVAL for an unknown @id.
  */
 int selfballoon_set_tunable(struct selfballoon *sb,
 			    enum selfballoon_tunable id, unsigned int val)
 {
+	bool changed;
+
 	if (id >= SB_NR_TUNABLES)
 		return -EINVAL;
 	if (id == SB_RESERVED_MB && !val)
 		val = sb->auto_reserved_mb;
 
 	mutex_lock(&sb->lock);
+	/* the value in force again: the pending tick stays where it is */
+	changed = sb->tunables[id] != val;
 	WRITE_ONCE(sb->tunables[id], val);
-	if (id == SB_INTERVAL_S &&
+	if (id == SB_INTERVAL_S && changed &&
 	    (sb->selfballooning || sb->frontswap_selfshrinking))
 		selfballoon_update_worker(sb);
 	if (id == SB_FRONTSWAP_INERTIA)
@@ -344,6 +424,67 @@ static bool selfballoon_tmem_present(void)
 	return _hypercall1(int, tmem_op, NULL) == -EFAULT;
 }
 
+/*
+ * Out of memory between two ticks.  A burst faster than the ticks can use up
+ * the free memory of a guest ballooned down while the balloon still holds
+ * pages the guest may have back; the next tick would raise the target, but
+ * the OOM killer comes first.  out_of_memory() asks its notifiers before it
+ * picks a victim: raise the balloon target to max_pfn (the balloon driver
+ * gives back the pages it holds and hot-adds the rest, as far as Xen lets
+ * it), wait for it to bring in a batch, and report the pages that came
+ * back, so that the allocation is retried instead.  The ticks that follow
+ * step the target down toward the goal.
+ *
+ * Nothing here may wait for sb->lock: its holders allocate memory
+ * (selfballoon_restore_target()).  A trylock keeps a switch-off or unload in
+ * progress from racing the raise; we then let the OOM killer be.
+ */
+#define SELFBALLOON_OOM_WAIT_MS		1000
+#define SELFBALLOON_OOM_POLL_MS		10
+/* a batch of the balloon driver: one page of frame numbers */
+#define SELFBALLOON_OOM_BATCH		(PAGE_SIZE / sizeof(xen_pfn_t))
+
+static int selfballoon_oom_notify(struct notifier_block *nb,
+				  unsigned long unused, void *parm)
+{
+	struct selfballoon *sb = &selfballoon;
+	unsigned long *freed = parm;
+	unsigned long before, target, grown;
+	unsigned int waited;
+
+	if (!mutex_trylock(&sb->lock))
+		return NOTIFY_OK;
+	if (!sb->selfballooning)
+		goto out;
+	target = max(READ_ONCE(balloon_stats.current_pages),
+		     selfballoon_max_pfn());
+	before = totalram_pages();
+	if (target > READ_ONCE(balloon_stats.target_pages)) {
+		balloon_set_new_target(target);
+		sb->touched_balloon = true;
+		pr_info_ratelimited("out of memory: balloon target raised to %lu kB\n",
+				    pages_to_kb(target));
+	}
+	for (waited = 0; waited < SELFBALLOON_OOM_WAIT_MS;
+	     waited += SELFBALLOON_OOM_POLL_MS) {
+		if (totalram_pages() >= before + SELFBALLOON_OOM_BATCH ||
+		    READ_ONCE(balloon_stats.current_pages) >=
+		    READ_ONCE(balloon_stats.target_pages))
+			break;
+		msleep(SELFBALLOON_OOM_POLL_MS);
+	}
+	grown = totalram_pages();
+	if (grown > before)
+		*freed += grown - before;
+out:
+	mutex_unlock(&sb->lock);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block selfballoon_oom_nb = {
+	.notifier_call = selfballoon_oom_notify,
+};
+
 static int selfballoon_start(struct device *dev)
 {
 	struct selfballoon *sb = &selfballoon;
@@ -360,7 +501,8 @@ static int selfballoon_start(struct device *dev)
 	/* the switches are in place before a store can see them */
 	mutex_lock(&sb->lock);
 	sb->selfballooning = !noselfballooning && (selfballooning || tmem);
-	sb->frontswap_selfshrinking = !noselfshrink && tmem &&
+	/* it serves the balloon: it starts where selfballooning does */
+	sb->frontswap_selfshrinking = !noselfshrink && sb->selfballooning &&
 				      selfballoon_frontswap_supported();
 	frontswap_shrink_reset(&sb->frontswap,
 			       sb->tunables[SB_FRONTSWAP_INERTIA]);
@@ -369,6 +511,12 @@ static int selfballoon_start(struct device *dev)
 	err = sysfs_create_group(&dev->kobj, &selfballoon_group);
 	if (err) {
 		pr_err("cannot create the sysfs group: %d\n", err);
+		return err;
+	}
+	err = register_oom_notifier(&selfballoon_oom_nb);
+	if (err) {
+		pr_err("cannot register the OOM notifier: %d\n", err);
+		sysfs_remove_group(&dev->kobj, &selfballoon_group);
 		return err;
 	}
 
@@ -445,6 +593,8 @@ static void __exit selfballoon_module_exit(void)
 {
 	struct selfballoon *sb = &selfballoon;
 
+	/* waits for a notifier call in progress */
+	unregister_oom_notifier(&selfballoon_oom_nb);
 	/* no store runs after this, so nothing restarts the worker */
 	sysfs_remove_group(&sb->dev->kobj, &selfballoon_group);
 	mutex_lock(&sb->lock);

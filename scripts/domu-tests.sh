@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The domU tier: build the module for a Debian kernel series, boot it in a
 # real Xen PV domU (scripts/xen-qemu/run-domu.sh) and run the scenario
-# tests/domu/module.sh there.  Prints "PASS domu-<series> <name>" or
+# tests/domu/module.sh there (with tests/domu/params.sh, the module
+# parameters' bad-input matrix).  Prints "PASS domu-<series> <name>" or
 # "FAIL domu-<series> <name>: <why>" per assertion; exits non-zero on any
 # failure.
 #
@@ -36,6 +37,15 @@ report() {
 		echo "FAIL $1 $2: $4"; fails=$((fails + 1)); fi
 }
 
+# the allocator of the OOM check, static: the domU has no C library
+deps_apt gcc libc6-dev >&2
+mkdir -p "$TOP/out/bin"
+ALLOC=$TOP/out/bin/burst-alloc
+if ! gcc -O2 -Wall -Wextra -Werror -static -o "$ALLOC" "$TOP/tests/domu/burst-alloc.c"; then
+	echo "FAIL domu build.burst_alloc: gcc failed"
+	exit 1
+fi
+
 for s in $SERIES; do
 	tier=domu-$s
 	out=$TOP/out/domu-$s
@@ -44,7 +54,7 @@ for s in $SERIES; do
 	fi
 	set +e
 	"$TOP/scripts/xen-qemu/run-domu.sh" --kver "$s" --scenario "$TOP/tests/domu/module.sh" \
-		--files "$ko $TOP/tests/domu/lib.sh" --bins stress-ng \
+		--files "$ko $TOP/tests/domu/lib.sh $TOP/tests/domu/params.sh $ALLOC" --bins stress-ng \
 		--memory 512 --maxmem 1024 --out "$out" --timeout 900 > "$out.run.log" 2>&1
 	rc=$?
 	set -e

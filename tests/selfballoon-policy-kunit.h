@@ -974,6 +974,87 @@ static void parse_bool_rejects_malformed_text(struct kunit *test)
 	sbt_expect_bool(test, big, 0, true);
 }
 
+/* ---- selfballoon_parse_boot_switch() ---- */
+
+static void sbt_expect_switch(struct kunit *test, const char *val, int err,
+			      bool expected)
+{
+	bool on;
+
+	/* run twice, so that an error must leave either value in place */
+	on = false;
+	KUNIT_EXPECT_EQ_MSG(test, selfballoon_parse_boot_switch(val, &on), err,
+			    "errno for \"%.40s\"", val ?: "(bare word)");
+	KUNIT_EXPECT_EQ_MSG(test, on, err ? false : expected,
+			    "value after \"%.40s\" over false",
+			    val ?: "(bare word)");
+	on = true;
+	KUNIT_EXPECT_EQ_MSG(test, selfballoon_parse_boot_switch(val, &on), err,
+			    "errno for \"%.40s\"", val ?: "(bare word)");
+	KUNIT_EXPECT_EQ_MSG(test, on, err ? true : expected,
+			    "value after \"%.40s\" over true",
+			    val ?: "(bare word)");
+}
+
+static void parse_boot_switch_accepts_the_seven_spellings(struct kunit *test)
+{
+	/* the bare word ("selfballooning", no '=') means on */
+	sbt_expect_switch(test, NULL, 0, true);
+	sbt_expect_switch(test, "1", 0, true);
+	sbt_expect_switch(test, "y", 0, true);
+	sbt_expect_switch(test, "Y", 0, true);
+	sbt_expect_switch(test, "0", 0, false);
+	sbt_expect_switch(test, "n", 0, false);
+	sbt_expect_switch(test, "N", 0, false);
+}
+
+static void parse_boot_switch_rejects_kstrtobool_prefixes(struct kunit *test)
+{
+	/* kstrtobool() decides these by their first character or two */
+	sbt_expect_switch(test, "1e3", -EINVAL, false);
+	sbt_expect_switch(test, "0x10", -EINVAL, false);
+	sbt_expect_switch(test, "1junk", -EINVAL, false);
+	sbt_expect_switch(test, "yes", -EINVAL, false);
+	sbt_expect_switch(test, "no", -EINVAL, false);
+	sbt_expect_switch(test, "Yes", -EINVAL, false);
+	sbt_expect_switch(test, "on", -EINVAL, false);
+	sbt_expect_switch(test, "off", -EINVAL, false);
+	sbt_expect_switch(test, "true", -EINVAL, false);
+	sbt_expect_switch(test, "t", -EINVAL, false);
+	sbt_expect_switch(test, "f", -EINVAL, false);
+	sbt_expect_switch(test, "10", -EINVAL, false);
+	sbt_expect_switch(test, "01", -EINVAL, false);
+	sbt_expect_switch(test, "00", -EINVAL, false);
+}
+
+static void parse_boot_switch_rejects_malformed_text(struct kunit *test)
+{
+	char *big;
+
+	/* "selfballooning=" gives an empty value, not the bare word */
+	sbt_expect_switch(test, "", -EINVAL, false);
+	sbt_expect_switch(test, " ", -EINVAL, false);
+	sbt_expect_switch(test, " 1", -EINVAL, false);
+	sbt_expect_switch(test, "1 ", -EINVAL, false);
+	sbt_expect_switch(test, "1\n", -EINVAL, false);
+	sbt_expect_switch(test, "\n", -EINVAL, false);
+	sbt_expect_switch(test, "+1", -EINVAL, false);
+	sbt_expect_switch(test, "-1", -EINVAL, false);
+	sbt_expect_switch(test, "2", -EINVAL, false);
+	sbt_expect_switch(test, "5x", -EINVAL, false);
+	sbt_expect_switch(test, "4294967295", -EINVAL, false);
+	sbt_expect_switch(test, "4294967296", -EINVAL, false);
+	sbt_expect_switch(test, "18446744073709551616", -EINVAL, false);
+
+	/* 4095 characters: the first one valid, the rest too */
+	big = kunit_kzalloc(test, 4096, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	memset(big, '1', 4095);
+	sbt_expect_switch(test, big, -EINVAL, false);
+	memset(big, 'y', 4095);
+	sbt_expect_switch(test, big, -EINVAL, false);
+}
+
 static struct kunit_case selfballoon_sysfs_values_test_cases[] = {
 	KUNIT_CASE(tunables_have_upstream_names_and_defaults),
 	KUNIT_CASE(parse_interval_accepts_1_to_3600_s),
@@ -987,6 +1068,9 @@ static struct kunit_case selfballoon_sysfs_values_test_cases[] = {
 	KUNIT_CASE(parse_bool_accepts_only_0_and_1),
 	KUNIT_CASE(parse_bool_rejects_kstrtobool_spellings),
 	KUNIT_CASE(parse_bool_rejects_malformed_text),
+	KUNIT_CASE(parse_boot_switch_accepts_the_seven_spellings),
+	KUNIT_CASE(parse_boot_switch_rejects_kstrtobool_prefixes),
+	KUNIT_CASE(parse_boot_switch_rejects_malformed_text),
 	{}
 };
 
