@@ -180,6 +180,8 @@ static const char *selfballoon_frontswap_missing(void)
 #elif !IS_ENABLED(CONFIG_ZSWAP)
 	return "this kernel is built without zswap (CONFIG_ZSWAP)";
 #else
+	if (!zswap_is_enabled())
+		return "zswap is not enabled (zswap.enabled=0)";
 	return NULL;
 #endif
 }
