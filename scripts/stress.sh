@@ -93,7 +93,7 @@ EOF
 		--dom0-scenario "$TOP/tests/domu/stress-dom0.sh" \
 		--dom0-files "$dir/stress-dom0.conf" \
 		--memory 512 --maxmem 1024 --vcpus 2 \
-		--out "$dir" --timeout $((900 + SOAK + CYCLES * 8)) \
+		--out "$dir" --timeout $((1200 + SOAK + CYCLES * 12)) \
 		>"$dir.run.log" 2>&1
 	rc=$?
 	tail -n 3 "$dir.run.log" | sed 's/^/  /' >&2

@@ -53,6 +53,14 @@ STOP=/tmp/stress.stop
 
 figure() { echo "FIGURE $1 $2"; }
 
+# Every assertion and every second of a long wait marks progress; a
+# watchdog (below) reports the blocked tasks once nothing has progressed
+# for 150 s.
+PROGRESS=/tmp/stress.progress
+progress() { : > $PROGRESS; }
+pass() { echo "TEST PASS $1"; progress; }
+fail() { echo "TEST FAIL $1: $2"; FAILS=$((FAILS + 1)); progress; }
+
 # no_splat NAME: no oops, WARN, BUG, lockdep, debug-objects, RCU stall,
 # lockup or hung task report since boot (kmemleak's own lines aside: its
 # reports are judged by what they name, below)
@@ -172,7 +180,7 @@ workload() {
 wait_settled() {
 	ws_prev=-1 ws_n=0
 	while [ "$(cat $XM/info/current_kb)" != "$ws_prev" ] && [ $ws_n -lt $(( ${1:-60} / 3 )) ]; do
-		ws_prev=$(cat $XM/info/current_kb); sleep 3; ws_n=$((ws_n + 1))
+		ws_prev=$(cat $XM/info/current_kb); sleep 3; ws_n=$((ws_n + 1)); progress
 	done
 }
 
@@ -251,9 +259,26 @@ dom0_req() {
 }
 
 # --- the driver ------------------------------------------------------------
-# the heartbeat dom0 watches (tests/domu/stress-dom0.sh)
-( while [ ! -e /tmp/stress.end ]; do
+# the heartbeat dom0 watches (tests/domu/stress-dom0.sh), and the watchdog:
+# once the scenario has not progressed for 150 s, the stacks of the tasks
+# in D state and sysrq's blocked-task report, once
+progress
+( dumped=
+while [ ! -e /tmp/stress.end ]; do
 	xs_req $XS_WRITE data/xsb-heartbeat "$(cut -d' ' -f1 /proc/uptime)" >/dev/null
+	if [ -z "$dumped" ] && [ $(( $(date +%s) - $(stat -c %Y $PROGRESS) )) -ge 150 ]; then
+		dumped=1
+		echo "STRESS watchdog: no progress for 150 s"
+		for p in /proc/[0-9]*; do
+			st=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' $p/status 2>/dev/null)
+			[ "$st" = D ] || continue
+			echo "STRESS blocked ${p#/proc/} $(cat $p/comm) wchan=$(cat $p/wchan 2>/dev/null)"
+			sed 's/^/STRESS   /' $p/stack 2>/dev/null
+		done
+		ps | sed 's/^/STRESS ps /'
+		echo w > /proc/sysrq-trigger
+		echo l > /proc/sysrq-trigger
+	fi
 	sleep 20
 done ) &
 # xl gave the domain a Xen limit of its memory= (512 MiB) plus 1 MiB: raise
@@ -302,7 +327,7 @@ if has_part soak; then
 	# second
 	maxus=0 u0=$(uptime_ms) s=0 next=60
 	while [ $s -lt "$SOAK_S" ]; do
-		sleep 1
+		sleep 1; progress
 		s=$(( ($(uptime_ms) - u0) / 1000 ))
 		us=$(rd last_tick_us)
 		[ "$us" -gt $maxus ] && maxus=$us
@@ -356,7 +381,7 @@ if has_part cycles; then
 			usleep $((RANDOM % 1500 * 1000))
 			rmmod xen_selfballoon || { fail cycles.rmmod_$c "rc $?"; break; }
 			[ -d $SB ] && { fail cycles.group_gone_$c "group left"; break; }
-			ok=$((ok + 1))
+			ok=$((ok + 1)); progress
 		done
 	else
 		start_writers 1 0
@@ -365,7 +390,7 @@ if has_part cycles; then
 			try_write $SB/selfballooning 1 >/dev/null
 			usleep $((RANDOM % 1500 * 1000))
 			try_write $SB/selfballooning 0 >/dev/null
-			ok=$((ok + 1))
+			ok=$((ok + 1)); progress
 		done
 	fi
 	stop_writers cycles
@@ -420,7 +445,7 @@ to_floor() {
 	try_write $SB/selfballooning 1 >/dev/null
 	n=0
 	while [ $n -lt 300 ]; do
-		wait_ticks 1 10; snap
+		wait_ticks 1 10; snap; progress
 		[ "$T_TARGET" = "$T_FLOOR" ] &&
 			[ "$(cat $XM/info/current_kb)" = "$T_TARGET" ] && break
 		n=$((n + 1))
@@ -450,7 +475,7 @@ if has_part burst; then
 	# sample until the burst is done and the balloon caught up with it
 	t_done= t_goal= t_follow= n=0
 	while [ $n -lt 900 ]; do
-		usleep 200000; n=$((n + 1))
+		usleep 200000; n=$((n + 1)); progress
 		now=$(( $(uptime_ms) - t0 ))
 		if [ -z "$t_done" ]; then
 			if grep -q '^BURST mib=' /tmp/burst.out; then
@@ -527,7 +552,7 @@ if has_part unreachable; then
 	w0=$(uptime_ms)
 	s=0
 	while [ $s -lt 60 ]; do
-		sleep 1; s=$((s + 1))
+		sleep 1; s=$((s + 1)); progress
 		k=$(rd ticks)
 		if [ "$k" != "$last" ]; then
 			us=$(rd last_tick_us); sum=$((sum + us)); last=$k
