@@ -91,9 +91,7 @@ expect_eq default.frontswap_inertia "$(rd frontswap_inertia)" 3
 # is at subsys_initcall, before the kernel's init memory and the initramfs
 # are freed: MemTotal has grown since, by a few MiB at most.
 AUTO_RESERVED=$(rd selfballoon_reserved_mb)
-# the pages ballooned out since (a tick may have run by now) count too
-ram_at_start_kb=$(( memtotal_kb + $(cat $XM/info/low_kb) + $(cat $XM/info/high_kb) ))
-want=$(( ram_at_start_kb / 1024 / 10 ))
+want=$(( memtotal_kb / 1024 / 10 ))
 check default.reserved_mb_is_10pct_of_ram \
 	[ "$AUTO_RESERVED" -le $want -a "$AUTO_RESERVED" -ge $((want - 1)) ]
 onoff=off; [ $WANT_SB = 1 ] && onoff=on
