@@ -72,10 +72,7 @@ COSTW=$!
 
 # idle: down to the floor
 wait_ticks 1 10
-n=0
-while snap && [ "$T_TARGET" != "$T_FLOOR" ] && [ $n -lt 40 ]; do
-	wait_ticks 1 10; n=$((n + 1))
-done
+settle_on_floor 40 10
 wait_ticks 2 10
 
 # step N: commit STEP_MB more; mark when Committed_AS shows it and when the

@@ -145,10 +145,7 @@ expect_ge balloon.goal_covers_committed_plus_reserved "$T_GOAL" \
 cuts0=$(rd target_cuts)
 verify_ticks 6 balloon.decay
 check balloon.cuts_counted [ $(( $(rd target_cuts) - cuts0 )) -ge 1 ]
-n=0
-while snap && [ "$T_TARGET" != "$T_FLOOR" ] && [ $n -lt 60 ]; do
-	wait_ticks 1 5; n=$((n + 1))
-done
+settle_on_floor 60 5
 expect_eq balloon.settles_on_floor "$T_TARGET" "$T_FLOOR"
 wait_balloon 30 && pass balloon.balloon_followed_target ||
 	fail balloon.balloon_followed_target "current $(cat $XM/info/current_kb) target $(cat $XM/target_kb)"

@@ -18,10 +18,7 @@ start_tick_watcher
 
 # idle: down toward the floor (Committed_AS of a busybox guest is tiny)
 wait_ticks 1 10
-n=0
-while snap && [ "$T_TARGET" != "$T_FLOOR" ] && [ $n -lt 40 ]; do
-	wait_ticks 1 10; n=$((n + 1))
-done
+settle_on_floor 40 10
 wait_ticks 2 10
 echo "PHASE workload start"
 WLS=
@@ -34,10 +31,7 @@ done
 for p in $WLS; do wait $p; done
 echo "PHASE workload exited"
 # release: back down to the floor
-n=0
-while snap && [ "$T_TARGET" != "$T_FLOOR" ] && [ $n -lt 40 ]; do
-	wait_ticks 1 10; n=$((n + 1))
-done
+settle_on_floor 40 10
 wait_ticks 2 10
 rmmod xen_selfballoon
 kill $WATCHER 2>/dev/null

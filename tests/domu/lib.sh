@@ -37,25 +37,29 @@ expect_ge() {
 rd() { cat "$SB/$1"; }
 meminfo_kb() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 
-# wait_ticks N [TIMEOUT_S]: wait until the tick counter has advanced by N
-wait_ticks() {
-	w_start=$(rd ticks); w_n=0
-	while [ $(( $(rd ticks) - w_start )) -lt "$1" ]; do
-		sleep 0.2; w_n=$((w_n + 1))
-		[ $w_n -ge $(( ${2:-60} * 5 )) ] && return 1
+# wait_until TIMEOUT_S COMMAND...: run COMMAND every 0.2 s until it
+# succeeds (return 0) or TIMEOUT_S seconds have passed (return 1)
+wait_until() {
+	wu_max=$(( $1 * 5 )) wu_n=0
+	shift
+	until "$@"; do
+		sleep 0.2; wu_n=$((wu_n + 1))
+		[ $wu_n -ge $wu_max ] && return 1
 	done
 	return 0
 }
 
-# wait_balloon [TIMEOUT_S]: wait until the balloon reached its target
-wait_balloon() {
-	w_n=0
-	while [ "$(cat $XM/info/current_kb)" != "$(cat $XM/target_kb)" ]; do
-		sleep 0.2; w_n=$((w_n + 1))
-		[ $w_n -ge $(( ${1:-60} * 5 )) ] && return 1
-	done
-	return 0
+ticks_since_at_least() { [ $(( $(rd ticks) - $1 )) -ge "$2" ]; }
+balloon_at_target() { [ "$(cat $XM/info/current_kb)" = "$(cat $XM/target_kb)" ]; }
+
+# wait_ticks N [TIMEOUT_S]: wait until the tick counter has advanced by N
+wait_ticks() {
+	w_start=$(rd ticks)
+	wait_until "${2:-60}" ticks_since_at_least "$w_start" "$1"
 }
+
+# wait_balloon [TIMEOUT_S]: wait until the balloon reached its target
+wait_balloon() { wait_until "${1:-60}" balloon_at_target; }
 
 # try_write FILE VALUE: write VALUE (no newline added) to FILE in one
 # write(2); prints the error text (strerror) of a failed write, nothing on
@@ -84,6 +88,15 @@ snap() {
 		T_TARGET=$(rd last_target_kb)
 		T_FLOOR=$(rd last_floor_kb)
 		[ "$(rd ticks)" = "$T_TICKS" ] && break
+	done
+}
+
+# settle_on_floor MAX_TICKS TICK_TIMEOUT_S: wait tick by tick, at most
+# MAX_TICKS ticks, until the target is the floor; T_* hold the last tick
+settle_on_floor() {
+	sf_n=0
+	while snap && [ "$T_TARGET" != "$T_FLOOR" ] && [ $sf_n -lt "$1" ]; do
+		wait_ticks 1 "$2"; sf_n=$((sf_n + 1))
 	done
 }
 

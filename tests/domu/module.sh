@@ -150,10 +150,7 @@ expect_ge decay.goal_covers_committed_plus_reserved "$T_GOAL" $(( T_COMMITTED + 
 verify_ticks 6 decay
 check decay.cuts_counted [ "$(rd target_cuts)" -ge 6 ]
 # the idle guest's goal is below the floor: the target settles on the floor
-n=0
-while snap && [ "$T_TARGET" != "$T_FLOOR" ] && [ $n -lt 60 ]; do
-	wait_ticks 1 5; n=$((n + 1))
-done
+settle_on_floor 60 5
 expect_eq decay.settles_on_floor "$T_TARGET" "$T_FLOOR"
 check decay.floor_hits_counted [ "$(rd floor_hits)" -ge 1 ]
 wait_balloon 30 && pass decay.balloon_followed_target ||
@@ -281,10 +278,7 @@ try_write $SB/selfballoon_interval 1 >/dev/null
 # waits for the pages: the allocator survives, no OOM kill.  Without the
 # notifier this is an OOM kill every time.
 try_write $SB/selfballoon_downhysteresis 1 >/dev/null
-n=0
-while snap && [ "$T_TARGET" != "$T_FLOOR" ] && [ $n -lt 30 ]; do
-	wait_ticks 1 5; n=$((n + 1))
-done
+settle_on_floor 30 5
 wait_balloon 60
 try_write $SB/selfballoon_downhysteresis 8 >/dev/null
 try_write $SB/selfballoon_interval 3600 >/dev/null

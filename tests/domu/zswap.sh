@@ -100,24 +100,12 @@ zswap_now() {
 }
 
 # wait_lines N [TIMEOUT_S]: until the trace has N tick lines
-wait_lines() {
-	w_n=0
-	while [ "$(tick_lines)" -lt "$1" ]; do
-		sleep 0.1; w_n=$((w_n + 1))
-		[ $w_n -ge $(( ${2:-30} * 10 )) ] && return 1
-	done
-	return 0
-}
+has_lines() { [ "$(tick_lines)" -ge "$1" ]; }
+wait_lines() { wait_until "${2:-30}" has_lines "$1"; }
 
 # wait_shrinks N [TIMEOUT_S]: until frontswap_shrinks reads N
-wait_shrinks() {
-	w_n=0
-	while [ "$(rd frontswap_shrinks)" -lt "$1" ]; do
-		sleep 0.2; w_n=$((w_n + 1))
-		[ $w_n -ge $(( ${2:-30} * 5 )) ] && return 1
-	done
-	return 0
-}
+has_shrinks() { [ "$(rd frontswap_shrinks)" -ge "$1" ]; }
+wait_shrinks() { wait_until "${2:-30}" has_shrinks "$1"; }
 
 # shrink_lines: the tick numbers (trace lines, from 1) that shrank
 shrink_lines() { ticks_table | awk '$2 == 1 { print NR }'; }
