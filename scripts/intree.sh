@@ -337,9 +337,6 @@ test)
 		for b in "${BOOTS[@]}"; do
 			boot "${b%%|*}" "${b#*|}" --kernel "$KERNEL"
 		done
-		# the zswap scenario's inertia-write checks race the ticks on a
-		# loaded host: opt-in (XSB_ZSWAP=1) until they are made robust
-		[ "${XSB_ZSWAP:-0}" = 1 ] || ZSWAP_BOOTS=()
 		for b in "${ZSWAP_BOOTS[@]}"; do
 			SCENARIO=$XSB_ROOT/tests/domu/zswap.sh \
 				boot "${b%%|*}" "${b#*|}" --kernel "$KERNEL" \
