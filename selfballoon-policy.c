@@ -223,9 +223,14 @@ unsigned int selfballoon_auto_reserved_mb(unsigned long totalram_pages)
  * @params: the tunables in force.
  * @decision: filled with goal, floor and target.
  *
- * current = totalram_pages(); goal = Committed_AS + reserve + reserved_mb
- * (+ frontswap); target = one hysteresis step from current toward goal,
- * raised to the floor; then converted to balloon_stats terms.
+ * current = totalram_pages(); goal = Committed_AS + reserve + reserved_mb;
+ * target = one hysteresis step from current toward goal, raised to the
+ * floor; then converted to balloon_stats terms.
+ *
+ * Unlike Linux 3.1 to 5.2, the goal leaves no room for the frontswap
+ * pages (@sample->frontswap_pages, zswap's stored pages): a shrink writes
+ * them back to swap rather than into RAM, and Committed_AS counts them at
+ * full size already.
  *
  * Unlike upstream, the target handed to the balloon driver is never above
  * max_pfn: a guest cannot be given more than its pseudo-physical size, and
@@ -244,7 +249,7 @@ void selfballoon_decide(const struct selfballoon_sample *sample,
 		selfballoon_goal_pages(sample->committed_pages,
 				       sample->totalreserve_pages,
 				       selfballoon_mb_to_pages(params->reserved_mb),
-				       sample->frontswap_pages);
+				       0);
 	tgt = selfballoon_step_pages(cur, decision->goal_pages,
 				     params->downhysteresis,
 				     params->uphysteresis);

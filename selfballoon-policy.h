@@ -24,8 +24,9 @@
  *	equivalent, the pages the allocator keeps back from user space.
  * @max_pfn: max_pfn (in-tree) or the module's equivalent, the size of the
  *	guest's pseudo-physical memory.
- * @frontswap_pages: pages held by frontswap/zswap that the goal must leave
- *	room for; 0 when frontswap self-shrinking is off.
+ * @frontswap_pages: pages held by frontswap (zswap's stored pages); 0 when
+ *	frontswap self-shrinking is off.  Reported, not part of the goal
+ *	(see selfballoon_decide()).
  */
 struct selfballoon_sample {
 	unsigned long committed_pages;

@@ -236,15 +236,8 @@ static void selfballoon_tick(struct work_struct *work)
 			.reserved_mb = READ_ONCE(sb->tunables[SB_RESERVED_MB]),
 			.min_usable_mb = READ_ONCE(sb->tunables[SB_MIN_USABLE_MB]),
 		};
-		struct selfballoon_sample goal_in = s;
 
-		/*
-		 * No room for the frontswap pages in the goal: a shrink writes
-		 * them back to swap, not into RAM, and Committed_AS counts
-		 * them at full size already.
-		 */
-		goal_in.frontswap_pages = 0;
-		selfballoon_decide(&goal_in, &p, &d);
+		selfballoon_decide(&s, &p, &d);
 		balloon_set_new_target(d.balloon_target_pages);
 		sb->touched_balloon = true;
 	}
