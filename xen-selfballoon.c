@@ -23,6 +23,7 @@
 
 #include <linux/cpu.h>
 #include <linux/delay.h>
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
@@ -444,8 +445,7 @@ static int selfballoon_oom_notify(struct notifier_block *nb,
 {
 	struct selfballoon *sb = &selfballoon;
 	unsigned long *freed = parm;
-	unsigned long before, target, grown;
-	unsigned int waited;
+	unsigned long before, target, grown, deadline;
 
 	if (!mutex_trylock(&sb->lock))
 		return NOTIFY_OK;
@@ -460,14 +460,13 @@ static int selfballoon_oom_notify(struct notifier_block *nb,
 		pr_info_ratelimited("out of memory: balloon target raised to %lu kB\n",
 				    pages_to_kb(target));
 	}
-	for (waited = 0; waited < SELFBALLOON_OOM_WAIT_MS;
-	     waited += SELFBALLOON_OOM_POLL_MS) {
-		if (totalram_pages() >= before + SELFBALLOON_OOM_BATCH ||
-		    READ_ONCE(balloon_stats.current_pages) >=
-		    READ_ONCE(balloon_stats.target_pages))
-			break;
+	/* a deadline: msleep() rounds each poll up to whole jiffies */
+	deadline = jiffies + msecs_to_jiffies(SELFBALLOON_OOM_WAIT_MS);
+	while (totalram_pages() < before + SELFBALLOON_OOM_BATCH &&
+	       READ_ONCE(balloon_stats.current_pages) <
+	       READ_ONCE(balloon_stats.target_pages) &&
+	       time_before(jiffies, deadline))
 		msleep(SELFBALLOON_OOM_POLL_MS);
-	}
 	grown = totalram_pages();
 	if (grown > before)
 		*freed += grown - before;
@@ -503,15 +502,19 @@ static int selfballoon_start(struct device *dev)
 			       sb->tunables[SB_FRONTSWAP_INERTIA]);
 	mutex_unlock(&sb->lock);
 
-	err = sysfs_create_group(&dev->kobj, &selfballoon_group);
-	if (err) {
-		pr_err("cannot create the sysfs group: %d\n", err);
-		return err;
-	}
+	/* the notifier first: a store can start the worker once the group is up */
 	err = register_oom_notifier(&selfballoon_oom_nb);
 	if (err) {
 		pr_err("cannot register the OOM notifier: %d\n", err);
-		sysfs_remove_group(&dev->kobj, &selfballoon_group);
+		return err;
+	}
+	err = sysfs_create_group(&dev->kobj, &selfballoon_group);
+	if (err) {
+		pr_err("cannot create the sysfs group: %d\n", err);
+		unregister_oom_notifier(&selfballoon_oom_nb);
+		mutex_lock(&sb->lock);
+		selfballoon_restore_target(sb);
+		mutex_unlock(&sb->lock);
 		return err;
 	}
 
