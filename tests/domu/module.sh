@@ -48,14 +48,6 @@ EINVAL="Invalid argument"
 ERANGE="Numerical result out of range"
 LONG=$(printf '%4096s' '' | tr ' ' 1)
 LONG_ALPHA=$(printf '%4096s' '' | tr ' ' a)
-# empty_write FILE: a write(2) of 0 bytes never reaches the store
-# (sysfs_kf_write() returns 0 first): it succeeds and changes nothing
-empty_write() {
-	before=$(rd $1)
-	printf '' > $SB/$1
-	check "badinput.$1.empty_write_is_a_noop" [ $? -eq 0 ]
-	expect_eq "badinput.$1.empty.unchanged" "$(rd $1)" "$before"
-}
 # bad_write FILE NAME VALUE ERRNO-TEXT: the write fails so, value kept
 bad_write() {
 	before=$(rd $1)
@@ -76,7 +68,6 @@ common_bad_writes() {
 		    "long_4096|$LONG"; do
 		bad_write $1 "${spec%%|*}" "${spec#*|}" "$ERANGE"
 	done
-	empty_write $1
 }
 # bad_writes FILE MIN MAX: every bad value fails with its errno, value kept
 bad_writes() {
