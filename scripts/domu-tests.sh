@@ -37,11 +37,9 @@ report() {
 		echo "FAIL $1 $2: $4"; fails=$((fails + 1)); fi
 }
 
-# the allocator of the OOM check, static: the domU has no C library
-deps_apt gcc libc6-dev >&2
-mkdir -p "$TOP/out/bin"
+# the allocator of the OOM check
 ALLOC=$TOP/out/bin/burst-alloc
-if ! gcc -O2 -Wall -Wextra -Werror -static -o "$ALLOC" "$TOP/tests/domu/burst-alloc.c"; then
+if ! build_burst_alloc "$ALLOC"; then
 	echo "FAIL domu build.burst_alloc: gcc failed"
 	exit 1
 fi

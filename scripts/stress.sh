@@ -60,11 +60,10 @@ passed=0 failed=0
 pass() { echo "PASS $1 $2"; passed=$((passed + 1)); }
 fail() { echo "FAIL $1 $2: $3"; failed=$((failed + 1)); }
 
-# the allocator of the burst and unreachable parts: static, the domU has no
-# C library
-deps_apt gcc libc6-dev stress-ng >&2
+# the allocator of the burst and unreachable parts
+deps_apt stress-ng >&2
 ALLOC=$OUT/burst-alloc
-if ! gcc -O2 -Wall -Wextra -Werror -static -o "$ALLOC" "$TOP/tests/domu/burst-alloc.c"; then
+if ! build_burst_alloc "$ALLOC"; then
 	fail stress build.burst_alloc "gcc failed"
 	echo "$passed passed, $failed failed"
 	exit 1

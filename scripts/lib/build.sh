@@ -7,6 +7,9 @@
 #       $XSB_CACHE/build/<kver>/, print the .ko path on stdout and leave the
 #       build log in $XSB_CACHE/build/<kver>.log
 #
+#   build_burst_alloc OUT   build tests/domu/burst-alloc.c static (the
+#       domU has no C library) as OUT
+#
 # The sources are copied with their content compared (cp only on change), so
 # kbuild sees real edits and nothing lands in the work tree.
 
@@ -36,4 +39,10 @@ build_module() {
 		return 1
 	fi
 	echo "$dir/xen_selfballoon.ko"
+}
+
+build_burst_alloc() {
+	deps_apt gcc libc6-dev >&2 || return 1
+	mkdir -p "$(dirname "$1")"
+	gcc -O2 -Wall -Wextra -Werror -static -o "$1" "$XSB_TOP/tests/domu/burst-alloc.c"
 }
