@@ -30,16 +30,17 @@ KO=/xen_selfballoon.ko
 TOOLSTACK_KB=524288	# memory = 512 in the xl config: xenstore memory/target
 CMDLINE=$(cat /proc/cmdline)
 
-# boot_bool WORD: the value the kernel's parser (kstrtobool) gives the bool
-# parameter WORD on this command line: 1 for "WORD" or WORD=1/y/t/on, 0 for
-# WORD=0/n/f/off, the last one winning; empty when absent
+# boot_bool WORD: the value the driver's switch parser
+# (selfballoon_parse_boot_switch()) gives the bool parameter WORD on this
+# command line: 1 for the bare "WORD" or WORD=1/y/Y, 0 for WORD=0/n/N, the
+# last valid one winning (the kernel refuses any other value and leaves the
+# switch as it was); empty when absent
 boot_bool() {
 	v=
 	for w in $CMDLINE; do
 		case $w in
-		"$1") v=1 ;;
-		"$1="[1yYtT]*|"$1="[oO][nN]) v=1 ;;
-		"$1="[0nNfF]*|"$1="[oO][fF][fF]) v=0 ;;
+		"$1"|"$1="[1yY]) v=1 ;;
+		"$1="[0nN]) v=0 ;;
 		esac
 	done
 	echo "$v"
