@@ -280,7 +280,7 @@ void selfballoon_decide(const struct selfballoon_sample *sample,
 /**
  * selfballoon_parse_tunable() - parse and range-check a tunable's new value
  * @id: which tunable.
- * @buf: the text written to sysfs (or a module parameter).
+ * @buf: the text written to the sysfs file.
  * @val: where the value goes; untouched on error.
  *
  * The text must be a decimal unsigned integer, optionally with one trailing

@@ -68,8 +68,8 @@ enum selfballoon_action {
 
 /**
  * struct selfballoon_decision - the result of one tick, in pages
- * @goal_pages: Committed_AS + reserve + reserved_mb (+ frontswap pages),
- *	in totalram_pages() terms.
+ * @goal_pages: Committed_AS + reserve + reserved_mb, in totalram_pages()
+ *	terms (no frontswap term: selfballoon_decide() passes 0).
  * @floor_pages: the lowest target allowed, in totalram_pages() terms
  *	(never above the max_pfn limit, see selfballoon_decide()).
  * @target_pages: the new target in totalram_pages() terms, floor applied.

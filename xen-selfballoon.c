@@ -350,9 +350,9 @@ out:
  * nothing.
  *
  * Return: 0, or -EOPNOTSUPP when switching on where the kernel gives this
- * driver no way to measure or shrink frontswap (zswap): a module, or a
- * kernel without CONFIG_ZSWAP.  The state is then unchanged and one line
- * says why, once.
+ * driver no way to measure or shrink frontswap (zswap): a module, a
+ * kernel without CONFIG_ZSWAP, or zswap not enabled.  The state is then
+ * unchanged and one line says why, once.
  */
 int selfballoon_set_frontswap_selfshrinking(struct selfballoon *sb, bool on)
 {

@@ -61,8 +61,8 @@ struct selfballoon_stats {
  *	written under @lock with WRITE_ONCE(), read with READ_ONCE().
  * @auto_reserved_mb: the automatic selfballoon_reserved_mb (10% of RAM at
  *	load), used when 0 is written.
- * @frontswap_reset: set by a frontswap_inertia write, consumed by the worker
- *	to restart the countdown.
+ * @frontswap_reset: set by a frontswap_inertia write and by switching
+ *	self-shrinking on, consumed by the worker to restart the countdown.
  * @frontswap: the self-shrinking countdown; the worker's alone.
  * @touched_balloon: the worker has set a balloon target since the last
  *	hand-back to the toolstack.
