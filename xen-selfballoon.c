@@ -275,9 +275,11 @@ static void selfballoon_tick(struct work_struct *work)
 	sb->stats.last_tick_us = div_u64(ktime_get_ns() - start, NSEC_PER_USEC);
 	spin_unlock(&sb->stats_lock);
 
-	if (balloon_on || frontswap_on)
+	if (balloon_on || frontswap_on) {
+		WRITE_ONCE(sb->tick_base, jiffies);
 		queue_delayed_work(system_freezable_wq, &sb->work,
 				   READ_ONCE(sb->tunables[SB_INTERVAL_S]) * HZ);
+	}
 }
 
 /*
@@ -299,15 +301,37 @@ static void selfballoon_restore_target(struct selfballoon *sb)
 	balloon_set_new_target(target_kb >> (PAGE_SHIFT - 10));
 }
 
-/* Start or stop the worker to match the switches.  Called under sb->lock. */
+/*
+ * Start or stop the worker to match the switches: the next tick one
+ * interval from now.  Called under sb->lock.
+ */
 static void selfballoon_update_worker(struct selfballoon *sb)
 {
 	lockdep_assert_held(&sb->lock);
-	if (sb->selfballooning || sb->frontswap_selfshrinking)
+	if (sb->selfballooning || sb->frontswap_selfshrinking) {
+		WRITE_ONCE(sb->tick_base, jiffies);
 		mod_delayed_work(system_freezable_wq, &sb->work,
 				 sb->tunables[SB_INTERVAL_S] * HZ);
-	else
+	} else {
 		cancel_delayed_work_sync(&sb->work);
+	}
+}
+
+/*
+ * A new interval: the pending tick moves to one new interval after the
+ * time its delay counts from (the last tick, or the start), or to now if
+ * that has passed.  Writes that change the interval cannot hold the ticks
+ * off: the ticks stay at most the longest interval written apart.  Called
+ * under sb->lock, with the worker running.
+ */
+static void selfballoon_move_tick(struct selfballoon *sb)
+{
+	unsigned long due = READ_ONCE(sb->tick_base) +
+			    sb->tunables[SB_INTERVAL_S] * HZ;
+
+	lockdep_assert_held(&sb->lock);
+	mod_delayed_work(system_freezable_wq, &sb->work,
+			 time_after(due, jiffies) ? due - jiffies : 0);
 }
 
 /**
@@ -379,9 +403,11 @@ int selfballoon_set_frontswap_selfshrinking(struct selfballoon *sb, bool on)
  *
  * 0 written to selfballoon_reserved_mb restores the automatic reserve.  A
  * new selfballoon_interval applies at once: the next tick runs @val seconds
- * from now; the interval in force written again leaves the pending tick
- * alone, so that repeated writes cannot hold the ticks off.  A new
- * frontswap_inertia restarts the countdown.
+ * after the last tick (or after the switch-on, if none has run since), at
+ * once if that time has passed; the interval in force written again leaves
+ * the pending tick alone.  No sequence of writes holds the ticks off longer
+ * than the longest interval written.  A new frontswap_inertia restarts the
+ * countdown.
  *
  * Return: 0, or -EINVAL for an unknown @id.
  */
@@ -401,7 +427,7 @@ int selfballoon_set_tunable(struct selfballoon *sb,
 	WRITE_ONCE(sb->tunables[id], val);
 	if (id == SB_INTERVAL_S && changed &&
 	    (sb->selfballooning || sb->frontswap_selfshrinking))
-		selfballoon_update_worker(sb);
+		selfballoon_move_tick(sb);
 	if (id == SB_FRONTSWAP_INERTIA)
 		WRITE_ONCE(sb->frontswap_reset, true);
 	mutex_unlock(&sb->lock);

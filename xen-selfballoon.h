@@ -53,6 +53,8 @@ struct selfballoon_stats {
  * struct selfballoon - the driver's one state
  * @dev: the xen_memory0 device the sysfs group hangs from.
  * @work: the delayed work that runs one tick every selfballoon_interval s.
+ * @tick_base: the time (jiffies) the pending tick's delay counts from: the
+ *	end of the last tick, or the switch-on; WRITE_ONCE()/READ_ONCE().
  * @lock: serialises writers of the switches and tunables, and the starting
  *	and stopping of @work.  The worker never takes it.
  * @selfballooning: the selfballooning switch; read with READ_ONCE().
@@ -72,6 +74,7 @@ struct selfballoon_stats {
 struct selfballoon {
 	struct device *dev;
 	struct delayed_work work;
+	unsigned long tick_base;
 	struct mutex lock;		/* see @lock above */
 	bool selfballooning;
 	bool frontswap_selfshrinking;

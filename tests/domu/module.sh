@@ -260,6 +260,17 @@ while [ $n -lt 12 ]; do
 done
 tk1=$(rd ticks)
 check behaviour.rewriting_interval_does_not_hold_ticks_off [ $((tk1 - tk0)) -ge 2 ]
+# changing it between 2 and 1 s every half second must not either: the
+# tick runs one new interval after the last tick, not after the write
+# (each write used to move it 1 or 2 s away, so none came; make stress
+# found it: a 38 s gap on 6.1)
+tk0=$(rd ticks); n=0
+while [ $n -lt 12 ]; do
+	try_write $SB/selfballoon_interval $((2 - n % 2)) >/dev/null
+	sleep 0.5; n=$((n + 1))
+done
+tk1=$(rd ticks)
+check behaviour.changing_interval_does_not_hold_ticks_off [ $((tk1 - tk0)) -ge 2 ]
 try_write $SB/selfballoon_interval 1 >/dev/null
 
 # --- a burst bigger than the free memory, with no tick to help -------------
