@@ -16,6 +16,7 @@
 #include <linux/kernel.h>
 #include <linux/limits.h>
 #include <linux/minmax.h>
+#include <linux/string.h>
 #include <asm/page.h>
 
 #include "selfballoon-policy.h"
@@ -55,6 +56,19 @@ const struct selfballoon_tunable_info selfballoon_tunables[SB_NR_TUNABLES] = {
 		.name = "frontswap_inertia",
 		.def = 3, .min = 1, .max = 1000,
 	},
+	[SB_GRACE_S] = {
+		.name = "selfballoon_grace_s", .def = 15, .min = 0, .max = 3600,
+	},
+	[SB_MIN_RESERVE_MB] = {
+		.name = "selfballoon_min_reserve_mb",
+		.def = 0, .min = 0, .max = SELFBALLOON_MAX_MB,
+	},
+};
+
+/* The values of selfballoon_policy, as sysfs shows and takes them. */
+const char * const selfballoon_policy_names[SELFBALLOON_NR_POLICIES] = {
+	[SELFBALLOON_POLICY_COMMITTED] = "committed",
+	[SELFBALLOON_POLICY_PRESSURE] = "pressure",
 };
 
 static unsigned long sat_add(unsigned long a, unsigned long b)
@@ -218,43 +232,47 @@ unsigned int selfballoon_auto_reserved_mb(unsigned long totalram_pages)
 }
 
 /**
- * selfballoon_decide() - compute one tick of the selfballoon controller
- * @sample: the counters read this tick.
- * @params: the tunables in force.
- * @decision: filled with goal, floor and target.
+ * selfballoon_auto_min_reserve_mb() - the automatic selfballoon_min_reserve_mb
+ * @totalram_pages: totalram_pages() when the driver starts.
  *
- * current = totalram_pages(); goal = Committed_AS + reserve + reserved_mb;
- * target = one hysteresis step from current toward goal, raised to the
- * floor; then converted to balloon_stats terms.
+ * This port's default least reserve of the pressure policy: 2% of RAM,
+ * and at least 1 MiB.
  *
- * Unlike Linux 3.1 to 5.2, the goal leaves no room for the frontswap
- * pages (@sample->frontswap_pages, zswap's stored pages): a shrink writes
- * them back to swap rather than into RAM, and Committed_AS counts them at
- * full size already.
- *
- * Unlike upstream, the target handed to the balloon driver is never above
- * max_pfn: a guest cannot be given more than its pseudo-physical size, and
- * a larger target only makes the balloon driver hot-add memory that Xen
- * will not populate.  In totalram_pages() terms that limit is max_pfn less
- * the pages outside totalram; the floor is held to it too.
+ * Return: 2% of @totalram_pages, in MiB, rounded down, at least 1.
  */
-void selfballoon_decide(const struct selfballoon_sample *sample,
-			const struct selfballoon_params *params,
-			struct selfballoon_decision *decision)
+unsigned int selfballoon_auto_min_reserve_mb(unsigned long totalram_pages)
+{
+	unsigned long mb = (totalram_pages >> (20 - PAGE_SHIFT)) / 50;
+
+	if (!mb)
+		return 1;
+	return min_t(unsigned long, mb,
+		     selfballoon_tunables[SB_MIN_RESERVE_MB].max);
+}
+
+/*
+ * The end of a tick, for both policies: @tgt, one step toward the goal, is
+ * raised to the floor, held at current if cuts are held, and lowered to
+ * the limits: max_pfn (a guest cannot be given more than its
+ * pseudo-physical size, and a larger target only makes the balloon driver
+ * hot-add memory that Xen will not populate) and the toolstack's target
+ * (the toolstack decides how much the guest may have; the driver keeps it
+ * at or below that).  In totalram_pages() terms each limit is its balloon
+ * value less the pages outside totalram; the floor is held to them too:
+ * the toolstack's word wins over the floor.
+ */
+static void selfballoon_finish(const struct selfballoon_sample *sample,
+			       const struct selfballoon_params *params,
+			       unsigned long tgt,
+			       struct selfballoon_decision *decision)
 {
 	unsigned long cur = sample->totalram_pages;
-	unsigned long tgt, limit;
+	unsigned long outside = sat_sub(sample->balloon_current_pages, cur);
+	unsigned long limit = sat_sub(sample->max_pfn, outside);
 
-	decision->goal_pages =
-		selfballoon_goal_pages(sample->committed_pages,
-				       sample->totalreserve_pages,
-				       selfballoon_mb_to_pages(params->reserved_mb),
-				       0);
-	tgt = selfballoon_step_pages(cur, decision->goal_pages,
-				     params->downhysteresis,
-				     params->uphysteresis);
-	limit = sat_sub(sample->max_pfn,
-			sat_sub(sample->balloon_current_pages, cur));
+	if (sample->toolstack_target_pages)
+		limit = min(limit, sat_sub(sample->toolstack_target_pages,
+					   outside));
 	decision->floor_pages =
 		min(selfballoon_floor_pages(sample->max_pfn,
 					    sample->totalreserve_pages,
@@ -262,6 +280,10 @@ void selfballoon_decide(const struct selfballoon_sample *sample,
 	decision->floor_hit = tgt < decision->floor_pages;
 	if (decision->floor_hit)
 		tgt = decision->floor_pages;
+	decision->cut_held = params->hold_cuts && tgt < cur;
+	if (decision->cut_held)
+		tgt = cur;
+	decision->limit_hit = tgt > limit;
 	tgt = min(tgt, limit);
 	decision->target_pages = tgt;
 
@@ -275,6 +297,195 @@ void selfballoon_decide(const struct selfballoon_sample *sample,
 		selfballoon_to_balloon_pages(tgt,
 					     sample->balloon_current_pages,
 					     sample->totalram_pages);
+}
+
+/**
+ * selfballoon_decide() - compute one tick of the committed policy
+ * @sample: the counters read this tick.
+ * @params: the tunables in force.
+ * @decision: filled with goal, floor and target.
+ *
+ * Linux 5.2's policy: current = totalram_pages(); goal = Committed_AS +
+ * totalreserve_pages + reserved_mb; target = one hysteresis step from
+ * current toward goal, raised to the floor; then converted to
+ * balloon_stats terms.
+ *
+ * Unlike Linux 3.1 to 5.2, the goal leaves no room for the frontswap
+ * pages (@sample->frontswap_pages, zswap's stored pages): a shrink writes
+ * them back to swap rather than into RAM, and Committed_AS counts them at
+ * full size already.
+ *
+ * Unlike upstream, the target is never above max_pfn nor above the
+ * toolstack's target (@sample->toolstack_target_pages), and a cut can be
+ * held (@params->hold_cuts, the grace period after the start).  With
+ * neither limit reached and no cut held, every tick is Linux 5.2's.
+ */
+void selfballoon_decide(const struct selfballoon_sample *sample,
+			const struct selfballoon_params *params,
+			struct selfballoon_decision *decision)
+{
+	unsigned long cur = sample->totalram_pages;
+	unsigned long tgt;
+
+	decision->reserve_pages = selfballoon_mb_to_pages(params->reserved_mb);
+	decision->used_pages = sat_sub(cur, min(sample->available_pages, cur));
+	decision->pressure = 0;
+	decision->goal_pages =
+		selfballoon_goal_pages(sample->committed_pages,
+				       sample->totalreserve_pages,
+				       decision->reserve_pages, 0);
+	tgt = selfballoon_step_pages(cur, decision->goal_pages,
+				     params->downhysteresis,
+				     params->uphysteresis);
+	selfballoon_finish(sample, params, tgt, decision);
+}
+
+/* A growth of at least this many pages since the last tick is pressure. */
+#define SELFBALLOON_PRESSURE_PAGES	(1UL << (20 - PAGE_SHIFT))
+
+/**
+ * selfballoon_pressure_reasons() - what in the counters is memory pressure
+ * @now: the counters read this tick.
+ * @last: the counters of the last tick.
+ * @elapsed_us: microseconds between the two readings.
+ *
+ * Memory pressure, since the last tick, is any of: working-set refaults
+ * of at least 1 MiB, 1 MiB read back from swap, 1 MiB written to swap,
+ * reclaim that scanned at least 1 MiB and freed less than a quarter of it,
+ * and tasks stalled on memory (PSI) for a tenth of @elapsed_us or more.
+ * Reclaim alone, freeing what it scans (cold page cache), is not pressure:
+ * it is how a guest held close to its needs makes room.  A counter that
+ * went backwards counts as unchanged.
+ *
+ * Return: the enum selfballoon_pressure_reason bits, 0 for no pressure.
+ */
+unsigned int selfballoon_pressure_reasons(const struct selfballoon_pressure_counters *now,
+					  const struct selfballoon_pressure_counters *last,
+					  u64 elapsed_us)
+{
+	unsigned long scan = sat_sub(now->scan_pages, last->scan_pages);
+	unsigned long steal = sat_sub(now->steal_pages, last->steal_pages);
+	u64 stall = now->stall_us > last->stall_us ?
+		    now->stall_us - last->stall_us : 0;
+	unsigned int reasons = 0;
+
+	if (sat_sub(now->refault_pages, last->refault_pages) >=
+	    SELFBALLOON_PRESSURE_PAGES)
+		reasons |= SELFBALLOON_PRESSURE_REFAULT;
+	if (sat_sub(now->swapin_pages, last->swapin_pages) >=
+	    SELFBALLOON_PRESSURE_PAGES)
+		reasons |= SELFBALLOON_PRESSURE_SWAPIN;
+	if (sat_sub(now->swapout_pages, last->swapout_pages) >=
+	    SELFBALLOON_PRESSURE_PAGES)
+		reasons |= SELFBALLOON_PRESSURE_SWAPOUT;
+	if (scan >= SELFBALLOON_PRESSURE_PAGES && steal < scan / 4)
+		reasons |= SELFBALLOON_PRESSURE_SCAN;
+	if (stall && stall >= elapsed_us / 10)
+		reasons |= SELFBALLOON_PRESSURE_STALL;
+	return reasons;
+}
+
+/**
+ * selfballoon_pressure_reset() - start the pressure policy afresh
+ * @state: its state.
+ * @reserved_mb: selfballoon_reserved_mb in force: the reserve to start at.
+ *
+ * The reserve starts at the committed policy's, and the first tick after
+ * a reset only reads the counters (there is nothing to compare them with).
+ */
+void selfballoon_pressure_reset(struct selfballoon_pressure_state *state,
+				unsigned int reserved_mb)
+{
+	*state = (struct selfballoon_pressure_state) {
+		.reserve_pages = selfballoon_mb_to_pages(reserved_mb),
+	};
+}
+
+/**
+ * selfballoon_pressure_decide() - compute one tick of the pressure policy
+ * @sample: the counters read this tick.
+ * @params: the tunables in force.
+ * @state: the policy's state, updated.
+ * @decision: filled with goal, floor, target, reserve and pressure.
+ *
+ * goal = used + totalreserve_pages + reserve, where used is the memory the
+ * guest cannot give up without swapping or losing its working set
+ * (totalram_pages() less MemAvailable: anonymous memory, Shmem and tmpfs,
+ * kernel memory; not the reclaimable page cache), and the reserve is
+ * adaptive:
+ *
+ * - Memory pressure doubles it, to at least reserved_mb (the committed
+ *   policy's reserve), and the target rises to the goal at once, whatever
+ *   the up-hysteresis.  Pressure is what selfballoon_pressure_reasons()
+ *   finds in the counters, or MemAvailable below half of
+ *   totalreserve_pages plus the reserve (SELFBALLOON_PRESSURE_SHORT): at
+ *   its goal the guest has all of that available, so a guest short of half
+ *   of it is growing faster than the ticks, not being squeezed by them.
+ * - After SELFBALLOON_PRESSURE_CALM_TICKS regular ticks without pressure,
+ *   each further one shrinks it by 1/downhysteresis of its distance to
+ *   min_reserve_mb.
+ *
+ * The target then takes one hysteresis step toward the goal, and the
+ * floor and the limits apply as in selfballoon_decide().  An early tick
+ * (@params->early, run because reclaim started) can raise the target but
+ * holds cuts, and neither counts as calm nor shrinks the reserve.  The
+ * first tick after selfballoon_pressure_reset() sees no pressure in the
+ * counters (there is nothing to compare them with), only a shortage.
+ */
+void selfballoon_pressure_decide(const struct selfballoon_sample *sample,
+				 const struct selfballoon_params *params,
+				 struct selfballoon_pressure_state *state,
+				 struct selfballoon_decision *decision)
+{
+	unsigned long cur = sample->totalram_pages;
+	unsigned long min_reserve = selfballoon_mb_to_pages(params->min_reserve_mb);
+	unsigned long full = selfballoon_mb_to_pages(params->reserved_mb);
+	unsigned long reserve = state->reserve_pages;
+	struct selfballoon_params p = *params;
+	u64 elapsed_us = 0;
+	unsigned long tgt;
+
+	decision->pressure = 0;
+	if (sample->time_us > state->last_time_us)
+		elapsed_us = sample->time_us - state->last_time_us;
+	if (state->primed)
+		decision->pressure =
+			selfballoon_pressure_reasons(&sample->counters,
+						     &state->last, elapsed_us);
+	if (sample->available_pages <
+	    sat_add(sample->totalreserve_pages, reserve) / 2)
+		decision->pressure |= SELFBALLOON_PRESSURE_SHORT;
+	if (decision->pressure) {
+		reserve = max(sat_add(reserve, reserve), full);
+		state->calm_ticks = 0;
+	} else if (state->primed && !params->early) {
+		if (state->calm_ticks < SELFBALLOON_PRESSURE_CALM_TICKS)
+			state->calm_ticks++;
+		else if (reserve > min_reserve)
+			reserve -= (reserve - min_reserve) /
+				   max(params->downhysteresis, 1U);
+	}
+	/* at least min_reserve_mb, and no more than the guest's size */
+	if (reserve > sample->max_pfn)
+		reserve = sample->max_pfn;
+	reserve = max(reserve, min_reserve);
+	state->reserve_pages = reserve;
+	state->last = sample->counters;
+	state->last_time_us = sample->time_us;
+	state->primed = true;
+
+	decision->reserve_pages = reserve;
+	decision->used_pages = sat_sub(cur, min(sample->available_pages, cur));
+	decision->goal_pages = selfballoon_goal_pages(decision->used_pages,
+						      sample->totalreserve_pages,
+						      reserve, 0);
+	if (decision->pressure)
+		p.uphysteresis = 1;
+	if (params->early)
+		p.hold_cuts = true;
+	tgt = selfballoon_step_pages(cur, decision->goal_pages,
+				     p.downhysteresis, p.uphysteresis);
+	selfballoon_finish(sample, &p, tgt, decision);
 }
 
 /**
@@ -369,6 +580,35 @@ int selfballoon_parse_boot_switch(const char *val, bool *on)
 	return -EINVAL;
 }
 
+/**
+ * selfballoon_parse_policy() - parse a value of selfballoon_policy
+ * @buf: the text written to sysfs.
+ * @policy: where the value goes; untouched on error.
+ *
+ * Exactly one of the names in selfballoon_policy_names[] ("committed",
+ * "pressure"), with an optional trailing newline; no other spelling, no
+ * spaces, no prefix of a name.
+ *
+ * Return: 0 on success, -EINVAL otherwise.
+ */
+int selfballoon_parse_policy(const char *buf, enum selfballoon_policy *policy)
+{
+	int i;
+
+	for (i = 0; i < SELFBALLOON_NR_POLICIES; i++) {
+		size_t n = strlen(selfballoon_policy_names[i]);
+
+		if (strncmp(buf, selfballoon_policy_names[i], n))
+			continue;
+		if (buf[n] && (buf[n] != '\n' || buf[n + 1]))
+			continue;
+		*policy = i;
+		return 0;
+	}
+	return -EINVAL;
+}
+
 #if IS_ENABLED(CONFIG_XEN_SELFBALLOON_KUNIT_TEST)
 #include "tests/selfballoon-policy-kunit.h"
+#include "tests/selfballoon-pressure-kunit.h"
 #endif

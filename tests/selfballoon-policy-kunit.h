@@ -738,6 +738,7 @@ static struct kunit_suite selfballoon_decide_test_suite = {
 
 static void tunables_have_upstream_names_and_defaults(struct kunit *test)
 {
+	/* upstream's seven, then this port's two */
 	static const struct {
 		enum selfballoon_tunable id;
 		const char *name;
@@ -750,6 +751,8 @@ static void tunables_have_upstream_names_and_defaults(struct kunit *test)
 		{ SB_RESERVED_MB, "selfballoon_reserved_mb", 0 },
 		{ SB_FRONTSWAP_HYSTERESIS, "frontswap_hysteresis", 20 },
 		{ SB_FRONTSWAP_INERTIA, "frontswap_inertia", 3 },
+		{ SB_GRACE_S, "selfballoon_grace_s", 15 },
+		{ SB_MIN_RESERVE_MB, "selfballoon_min_reserve_mb", 0 },
 	};
 	size_t i;
 
@@ -890,6 +893,20 @@ static void parse_frontswap_inertia_accepts_1_to_1000(struct kunit *test)
 {
 	sbt_expect_parse(test, SB_FRONTSWAP_INERTIA, "0", -ERANGE, 0);
 	sbt_expect_tunable_rules(test, SB_FRONTSWAP_INERTIA, 1, 1000);
+}
+
+static void parse_grace_s_accepts_0_to_3600(struct kunit *test)
+{
+	/* 0: no grace period */
+	sbt_expect_parse(test, SB_GRACE_S, "0", 0, 0);
+	sbt_expect_tunable_rules(test, SB_GRACE_S, 0, 3600);
+}
+
+static void parse_min_reserve_mb_accepts_0_to_16_tib(struct kunit *test)
+{
+	/* 0 selects the automatic least reserve */
+	sbt_expect_parse(test, SB_MIN_RESERVE_MB, "0", 0, 0);
+	sbt_expect_tunable_rules(test, SB_MIN_RESERVE_MB, 0, SBT_MAX_MB);
 }
 
 static void parse_tunable_rejects_an_unknown_id(struct kunit *test)
@@ -1065,6 +1082,8 @@ static struct kunit_case selfballoon_sysfs_values_test_cases[] = {
 	KUNIT_CASE(parse_reserved_mb_accepts_0_to_16_tib),
 	KUNIT_CASE(parse_frontswap_hysteresis_accepts_1_to_1000),
 	KUNIT_CASE(parse_frontswap_inertia_accepts_1_to_1000),
+	KUNIT_CASE(parse_grace_s_accepts_0_to_3600),
+	KUNIT_CASE(parse_min_reserve_mb_accepts_0_to_16_tib),
 	KUNIT_CASE(parse_tunable_rejects_an_unknown_id),
 	KUNIT_CASE(parse_bool_accepts_only_0_and_1),
 	KUNIT_CASE(parse_bool_rejects_kstrtobool_spellings),

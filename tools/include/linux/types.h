@@ -18,4 +18,6 @@
 
 #define BITS_PER_LONG	(__CHAR_BIT__ * __SIZEOF_LONG__)
 
+typedef uint64_t u64;
+
 #endif /* _XSB_TOOLS_LINUX_TYPES_H */
