@@ -16,6 +16,12 @@ ifneq ($(KBUILD_EXTMOD),)
 CONFIG_XEN_SELFBALLOONING := m
 endif
 
+# Before Linux 6.7 (Debian's 6.1) shrinkers are registered with
+# register_shrinker(), not shrinker_alloc() (see xen-selfballoon.c)
+ifneq ($(KBUILD_EXTMOD),)
+ccflags-y += $(if $(shell grep -s shrinker_alloc $(srctree)/include/linux/shrinker.h),,-DXSB_OLD_SHRINKER_API)
+endif
+
 obj-$(CONFIG_XEN_SELFBALLOONING) += xen_selfballoon.o
 xen_selfballoon-y := xen-selfballoon.o sysfs.o selfballoon-policy.o \
 		     frontswap-shrink.o

@@ -6,7 +6,8 @@
  * Each writable attribute is one switch or tunable, mode 0644, writes need
  * CAP_SYS_ADMIN.  A write that does not parse, does not fit or is out of
  * range fails (-EINVAL or -ERANGE) and leaves the value in force; the rules
- * are in selfballoon_parse_tunable() and selfballoon_parse_bool().  The
+ * are in selfballoon_parse_tunable(), selfballoon_parse_bool() and
+ * selfballoon_parse_policy().  The
  * read-only attributes report what the controller did.  Every file is
  * described in Documentation/ABI/testing/sysfs-devices-system-xen_memory-selfballoon.
  */
@@ -71,6 +72,33 @@ static ssize_t frontswap_selfshrinking_store(struct device *dev,
 static DEVICE_ATTR_RW(frontswap_selfshrinking);
 
 /*
+ * The policy: "committed" (Linux 5.2's) or "pressure".
+ */
+static ssize_t selfballoon_policy_show(struct device *dev,
+				       struct device_attribute *attr,
+				       char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  selfballoon_policy_names[READ_ONCE(selfballoon.policy)]);
+}
+
+static ssize_t selfballoon_policy_store(struct device *dev,
+					struct device_attribute *attr,
+					const char *buf, size_t count)
+{
+	enum selfballoon_policy policy;
+	int err;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	err = selfballoon_parse_policy(buf, &policy);
+	if (!err)
+		err = selfballoon_set_policy(&selfballoon, policy);
+	return err ? err : count;
+}
+static DEVICE_ATTR_RW(selfballoon_policy);
+
+/*
  * The numeric tunables share one show and one store; the attribute carries
  * the tunable's index into selfballoon.tunables and selfballoon_tunables[].
  */
@@ -120,6 +148,8 @@ SELFBALLOON_TUNABLE_ATTR(selfballoon_min_usable_mb, SB_MIN_USABLE_MB);
 SELFBALLOON_TUNABLE_ATTR(selfballoon_reserved_mb, SB_RESERVED_MB);
 SELFBALLOON_TUNABLE_ATTR(frontswap_hysteresis, SB_FRONTSWAP_HYSTERESIS);
 SELFBALLOON_TUNABLE_ATTR(frontswap_inertia, SB_FRONTSWAP_INERTIA);
+SELFBALLOON_TUNABLE_ATTR(selfballoon_grace_s, SB_GRACE_S);
+SELFBALLOON_TUNABLE_ATTR(selfballoon_min_reserve_mb, SB_MIN_RESERVE_MB);
 
 /*
  * The read-only statistics share one show; the attribute carries the
@@ -164,6 +194,11 @@ SELFBALLOON_STAT_ATTR(last_goal_kb);
 SELFBALLOON_STAT_ATTR(last_floor_kb);
 SELFBALLOON_STAT_ATTR(last_target_kb);
 SELFBALLOON_STAT_ATTR(last_frontswap_kb);
+SELFBALLOON_STAT_ATTR(pressure_ticks);
+SELFBALLOON_STAT_ATTR(early_ticks);
+SELFBALLOON_STAT_ATTR(last_used_kb);
+SELFBALLOON_STAT_ATTR(last_reserve_kb);
+SELFBALLOON_STAT_ATTR(last_toolstack_target_kb);
 
 static struct attribute *selfballoon_attrs[] = {
 	&dev_attr_selfballooning.attr,
@@ -172,6 +207,9 @@ static struct attribute *selfballoon_attrs[] = {
 	&tunable_attr_selfballoon_uphysteresis.attr.attr,
 	&tunable_attr_selfballoon_min_usable_mb.attr.attr,
 	&tunable_attr_selfballoon_reserved_mb.attr.attr,
+	&tunable_attr_selfballoon_grace_s.attr.attr,
+	&dev_attr_selfballoon_policy.attr,
+	&tunable_attr_selfballoon_min_reserve_mb.attr.attr,
 	&dev_attr_frontswap_selfshrinking.attr,
 	&tunable_attr_frontswap_hysteresis.attr.attr,
 	&tunable_attr_frontswap_inertia.attr.attr,
@@ -187,6 +225,11 @@ static struct attribute *selfballoon_attrs[] = {
 	&stat_attr_last_floor_kb.attr.attr,
 	&stat_attr_last_target_kb.attr.attr,
 	&stat_attr_last_frontswap_kb.attr.attr,
+	&stat_attr_pressure_ticks.attr.attr,
+	&stat_attr_early_ticks.attr.attr,
+	&stat_attr_last_used_kb.attr.attr,
+	&stat_attr_last_reserve_kb.attr.attr,
+	&stat_attr_last_toolstack_target_kb.attr.attr,
 	NULL
 };
 

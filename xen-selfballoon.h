@@ -9,9 +9,12 @@
 
 #include <linux/device.h>
 #include <linux/mutex.h>
+#include <linux/notifier.h>
+#include <linux/shrinker.h>
 #include <linux/spinlock.h>
 #include <linux/sysfs.h>
 #include <linux/workqueue.h>
+#include <xen/xenbus.h>
 
 #include "selfballoon-policy.h"
 
@@ -30,6 +33,14 @@
  * @last_target_kb: the last target handed to balloon_set_new_target(), KiB.
  * @last_frontswap_kb: zswap's stored pages read by the last tick, before
  *	its shrink, KiB; 0 if it ran with frontswap self-shrinking off.
+ * @pressure_ticks: ticks of the pressure policy that saw memory pressure.
+ * @early_ticks: ticks run early, because reclaim started (pressure policy).
+ * @last_used_kb: memory in use at the last tick, totalram_pages() less
+ *	MemAvailable, KiB.
+ * @last_reserve_kb: the reserve in the last goal, KiB: reserved_mb
+ *	(committed policy) or the pressure policy's adaptive reserve.
+ * @last_toolstack_target_kb: the toolstack's target (memory/target) the
+ *	last tick kept the target under, KiB; 0 if none was known.
  *
  * Goal, floor and target are shown in balloon_stats terms (as target_kb and
  * info/current_kb of xen_memory0 are) so that the four can be compared.
@@ -47,6 +58,11 @@ struct selfballoon_stats {
 	unsigned long last_floor_kb;
 	unsigned long last_target_kb;
 	unsigned long last_frontswap_kb;
+	unsigned long pressure_ticks;
+	unsigned long early_ticks;
+	unsigned long last_used_kb;
+	unsigned long last_reserve_kb;
+	unsigned long last_toolstack_target_kb;
 };
 
 /**
@@ -59,15 +75,31 @@ struct selfballoon_stats {
  *	and stopping of @work.  The worker never takes it.
  * @selfballooning: the selfballooning switch; read with READ_ONCE().
  * @frontswap_selfshrinking: the frontswap self-shrinking switch.
+ * @policy: the policy in force (selfballoon_policy); READ_ONCE().
+ * @stopped: the system is going down (reboot notifier): nothing starts
+ *	the worker again.
+ * @started: when selfballooning was last switched on (jiffies); the grace
+ *	period (selfballoon_grace_s) counts from here.
  * @tunables: the values in force, indexed by enum selfballoon_tunable;
  *	written under @lock with WRITE_ONCE(), read with READ_ONCE().
  * @auto_reserved_mb: the automatic selfballoon_reserved_mb (10% of RAM at
  *	load), used when 0 is written.
+ * @auto_min_reserve_mb: the automatic selfballoon_min_reserve_mb (2% of
+ *	RAM at load), used when 0 is written.
  * @frontswap_reset: set by a frontswap_inertia write and by switching
  *	self-shrinking on, consumed by the worker to restart the countdown.
  * @frontswap: the self-shrinking countdown; the worker's alone.
+ * @pressure_reset: set by a switch to the pressure policy, consumed by the
+ *	worker to restart it.
+ * @pressure: the pressure policy's state; the worker's alone.
+ * @early_pending: the next tick is an early one (set by the shrinker).
+ * @early_kicked: when the shrinker last asked for an early tick (jiffies).
+ * @toolstack_target_pages: the toolstack's target, xenstore memory/target,
+ *	in balloon_stats terms, from the watch @target_watch; 0 until read.
+ * @target_watch: the xenbus watch on memory/target.
  * @touched_balloon: the worker has set a balloon target since the last
  *	hand-back to the toolstack.
+ * @shrinker: the early-tick hook into reclaim (pressure policy).
  * @stats_lock: protects @stats.
  * @stats: what the controller did.
  */
@@ -78,11 +110,26 @@ struct selfballoon {
 	struct mutex lock;		/* see @lock above */
 	bool selfballooning;
 	bool frontswap_selfshrinking;
+	enum selfballoon_policy policy;
+	bool stopped;
+	unsigned long started;
 	unsigned int tunables[SB_NR_TUNABLES];
 	unsigned int auto_reserved_mb;
+	unsigned int auto_min_reserve_mb;
 	bool frontswap_reset;
 	struct frontswap_shrink_state frontswap;
+	bool pressure_reset;
+	struct selfballoon_pressure_state pressure;
+	bool early_pending;
+	unsigned long early_kicked;
+	unsigned long toolstack_target_pages;
+	struct xenbus_watch target_watch;
 	bool touched_balloon;
+#ifdef XSB_OLD_SHRINKER_API
+	struct shrinker shrinker;
+#else
+	struct shrinker *shrinker;
+#endif
 	spinlock_t stats_lock;		/* protects @stats */
 	struct selfballoon_stats stats;
 };
@@ -92,6 +139,7 @@ extern const struct attribute_group selfballoon_group;
 
 int selfballoon_set_selfballooning(struct selfballoon *sb, bool on);
 int selfballoon_set_frontswap_selfshrinking(struct selfballoon *sb, bool on);
+int selfballoon_set_policy(struct selfballoon *sb, enum selfballoon_policy policy);
 int register_xen_selfballooning(struct device *dev);
 int selfballoon_set_tunable(struct selfballoon *sb,
 			    enum selfballoon_tunable id, unsigned int val);

@@ -274,8 +274,14 @@ driver_files() {
 gen_driver() {
 	local tree=$1 dir=$1/$XSB_SB_DIR f files tmp
 	files=$(driver_files) || return 1
+	deps_apt unifdef >&2 || return 1
 	for f in $files; do
 		install -m 0644 "$XSB_ROOT/$f" "$dir/$f" || return 1
+		# the out-of-tree build's branches for older kernels (./Makefile)
+		# are not for the kernel the series is for; unifdef: 0 unchanged,
+		# 1 changed, 2 trouble
+		unifdef -UXSB_OLD_SHRINKER_API -o "$dir/$f" "$dir/$f"
+		[ $? -le 1 ] || return 1
 	done
 	selfballoon_makefile 1 >"$dir/Makefile" || return 1
 

@@ -97,8 +97,11 @@ check_builtin() {
 	# so the zswap branch is left out here as on a kernel without zswap;
 	# the intree tier compiles it, with W=1, in the patched tree.
 	printf '#undef CONFIG_ZSWAP\n' >"$dir/stock-kernel.h"
-	printf 'obj-y := %s\nccflags-y := -I$(src) -include $(src)/stock-kernel.h\n' \
-		"${objs[*]}" >"$dir/Kbuild"
+	# the older shrinker API below 6.7 is chosen as ./Makefile does
+	{
+		printf 'obj-y := %s\nccflags-y := -I$(src) -include $(src)/stock-kernel.h\n' "${objs[*]}"
+		grep -F -- '-DXSB_OLD_SHRINKER_API' "$XSB_ROOT/Makefile"
+	} >"$dir/Kbuild"
 	out=$(make -C "$kdir" M="$dir" W=1 C=1 "${objs[@]}" 2>&1)
 	rc=$?
 	findings=$(printf '%s\n' "$out" | grep -E 'warning:|error:')
