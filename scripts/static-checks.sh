@@ -19,6 +19,7 @@
 #   abi/<file>          Documentation/ABI/testing/*: get_abi.pl validate
 #                       and every entry has What, Date, KernelVersion,
 #                       Contact and Description; no ABI file is a failure
+#   abi-coverage        every sysfs.c attribute has an ABI entry and back
 #
 # checkpatch.pl (with its spelling.txt and const_structs.checkpatch),
 # kernel-doc and get_abi.pl come from linux-source-6.12, extracted once into
@@ -266,6 +267,27 @@ check_abi() {
 	done
 }
 
+# check_abi_coverage: every attribute sysfs.c declares has its ABI entry,
+# and every ABI entry names an attribute sysfs.c declares
+check_abi_coverage() {
+	local abi=$XSB_ROOT/Documentation/ABI/testing/sysfs-devices-system-xen_memory-selfballoon
+	local declared documented missing extra
+	declared=$(sed -n -e 's/^static DEVICE_ATTR_R[OW]\{1,2\}(\([a-z_]*\));$/\1/p' \
+		-e 's/^SELFBALLOON_\(TUNABLE\|STAT\)_ATTR(\([a-z_]*\)[,)].*/\2/p' \
+		"$XSB_ROOT/sysfs.c" | sort)
+	documented=$(sed -n 's|^What:[[:space:]]*/sys/devices/system/xen_memory/xen_memory0/selfballoon/||p' \
+		"$abi" | sort)
+	missing=$(comm -23 <(echo "$declared") <(echo "$documented"))
+	extra=$(comm -13 <(echo "$declared") <(echo "$documented"))
+	if [ -z "$declared" ]; then
+		fail abi-coverage "no attribute found in sysfs.c"
+	elif [ -n "$missing$extra" ]; then
+		fail abi-coverage "attributes without an ABI entry: ${missing:-none}; ABI entries without an attribute: ${extra:-none}"
+	else
+		pass abi-coverage
+	fi
+}
+
 main() {
 	local tree start
 	start=$(date +%s)
@@ -281,6 +303,7 @@ main() {
 	check_checkpatch "$tree"
 	check_kernel_doc "$tree"
 	check_abi "$tree"
+	check_abi_coverage
 	echo "static: $REPORT_FAILED failure(s), $(( $(date +%s) - start )) s" >&2
 	[ "$REPORT_FAILED" -eq 0 ]
 }
