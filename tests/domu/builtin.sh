@@ -96,7 +96,7 @@ want=$(( memtotal_kb / 1024 / 10 ))
 check default.reserved_mb_is_10pct_of_ram \
 	[ "$AUTO_RESERVED" -le $want -a "$AUTO_RESERVED" -ge $((want - 1)) ]
 onoff=off; [ $WANT_SB = 1 ] && onoff=on
-dmesg | grep -q "xen:selfballoon: selfballooning $onoff, frontswap self-shrinking off (tmem absent" &&
+dmesg | grep -q "xen:selfballoon: selfballooning $onoff, frontswap self-shrinking off (tmem absent, reserve [0-9]* MiB, policy committed)" &&
 	pass boot.log_line ||
 	fail boot.log_line "want 'selfballooning $onoff ... tmem absent': $(dmesg | grep 'xen:selfballoon')"
 [ "$(dmesg | grep -c 'xen:selfballoon: selfballooning')" = 1 ] &&
@@ -104,6 +104,13 @@ dmesg | grep -q "xen:selfballoon: selfballooning $onoff, frontswap self-shrinkin
 
 # ticks: they advance (interval 5 s) only when selfballooning is on
 if [ $WANT_SB = 1 ]; then
+	# the grace period (15 s) counts from the driver's start, early in
+	# boot (or the insmod): ticks before its end cut nothing
+	up=$(cut -d. -f1 /proc/uptime)
+	cuts=$(rd target_cuts)
+	if [ "$up" -lt 14 ]; then
+		expect_eq boot.grace_no_cut_in_the_first_15_s "$cuts" 0
+	fi
 	wait_ticks 2 15 && pass boot.ticks_advance ||
 		fail boot.ticks_advance "ticks $(rd ticks) after 15 s"
 	check boot.target_set_by_ticks [ "$(rd last_target_kb)" -gt 0 ]
@@ -135,6 +142,8 @@ if [ -d /sys/kernel/debug/kunit ]; then
 fi
 
 # --- balloon check: the target decays with the tick arithmetic --------------
+# (no grace period: the boot's may not be over yet)
+try_write $SB/selfballoon_grace_s 0 >/dev/null
 try_write $SB/selfballoon_interval 1 >/dev/null
 try_write $SB/selfballooning 1 >/dev/null
 expect_eq balloon.selfballooning_on "$(rd selfballooning)" 1

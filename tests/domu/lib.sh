@@ -8,6 +8,16 @@ SB=/sys/devices/system/xen_memory/xen_memory0/selfballoon
 XM=/sys/devices/system/xen_memory/xen_memory0
 FAILS=0
 
+# every file of the group: the writable ones (mode 0644), the statistics (0444)
+SB_WRITABLE="selfballooning selfballoon_interval selfballoon_downhysteresis
+	selfballoon_uphysteresis selfballoon_min_usable_mb selfballoon_reserved_mb
+	selfballoon_grace_s selfballoon_policy selfballoon_min_reserve_mb
+	frontswap_selfshrinking frontswap_hysteresis frontswap_inertia"
+SB_STATS="ticks target_raises target_cuts floor_hits frontswap_shrinks
+	last_tick_us last_committed_kb last_current_kb last_goal_kb last_floor_kb
+	last_target_kb last_frontswap_kb pressure_ticks early_ticks last_used_kb
+	last_reserve_kb last_toolstack_target_kb"
+
 pass() { echo "TEST PASS $1"; }
 fail() { echo "TEST FAIL $1: $2"; FAILS=$((FAILS + 1)); }
 
@@ -139,17 +149,16 @@ verify_ticks() {
 	done
 }
 
-# check_modes: writable files 0644, statistics 0444
+# check_modes: writable files 0644, statistics 0444, and nothing else in
+# the group
 check_modes() {
-	for f in selfballooning selfballoon_interval selfballoon_downhysteresis \
-		 selfballoon_uphysteresis selfballoon_min_usable_mb \
-		 selfballoon_reserved_mb frontswap_selfshrinking frontswap_hysteresis \
-		 frontswap_inertia; do
+	expect_eq sysfs.files_are_the_documented_ones \
+		"$(ls $SB | sort | tr '\n' ' ')" \
+		"$(for f in $SB_WRITABLE $SB_STATS; do echo $f; done | sort | tr '\n' ' ')"
+	for f in $SB_WRITABLE; do
 		expect_eq "sysfs.mode.$f" "$(stat -c %a $SB/$f)" 644
 	done
-	for f in ticks target_raises target_cuts floor_hits frontswap_shrinks \
-		 last_tick_us last_committed_kb last_current_kb last_goal_kb \
-		 last_floor_kb last_target_kb last_frontswap_kb; do
+	for f in $SB_STATS; do
 		expect_eq "sysfs.mode.$f" "$(stat -c %a $SB/$f)" 444
 	done
 }

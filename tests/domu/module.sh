@@ -17,7 +17,7 @@ memtotal_kb=$(meminfo_kb MemTotal)
 insmod $KO
 check load.insmod_defaults_ok [ $? -eq 0 ]
 check load.group_exists [ -d $SB ]
-dmesg | grep -q 'xen:selfballoon: selfballooning off, frontswap self-shrinking off (tmem absent' &&
+dmesg | grep -q 'xen:selfballoon: selfballooning off, frontswap self-shrinking off (tmem absent, reserve [0-9]* MiB, policy committed)' &&
 	pass load.one_log_line_tmem_absent ||
 	fail load.one_log_line_tmem_absent "$(dmesg | grep selfballoon)"
 
@@ -34,6 +34,12 @@ expect_eq default.reserved_mb_is_10pct_of_ram "$(rd selfballoon_reserved_mb)" $A
 expect_eq default.frontswap_selfshrinking "$(rd frontswap_selfshrinking)" 0
 expect_eq default.frontswap_hysteresis "$(rd frontswap_hysteresis)" 20
 expect_eq default.frontswap_inertia "$(rd frontswap_inertia)" 3
+expect_eq default.grace_s "$(rd selfballoon_grace_s)" 15
+expect_eq default.policy_is_committed "$(rd selfballoon_policy)" committed
+# 2% of RAM at load, in MiB, at least 1
+AUTO_MIN_RESERVE=$(( memtotal_kb / 1024 / 50 ))
+[ $AUTO_MIN_RESERVE -ge 1 ] || AUTO_MIN_RESERVE=1
+expect_eq default.min_reserve_mb_is_2pct_of_ram "$(rd selfballoon_min_reserve_mb)" $AUTO_MIN_RESERVE
 expect_eq default.no_ticks_while_off "$(rd ticks)" 0
 
 # --- frontswap self-shrinking is unavailable on stock kernels ---------------
@@ -89,6 +95,27 @@ bad_writes selfballoon_uphysteresis 1 1000
 bad_writes selfballoon_min_usable_mb 0 16777216
 bad_writes frontswap_hysteresis 1 1000
 bad_writes frontswap_inertia 1 1000
+bad_writes selfballoon_grace_s 0 3600
+bad_writes selfballoon_min_reserve_mb 0 16777216
+# min_reserve_mb: 0 is valid (automatic) and reads back the automatic value
+try_write $SB/selfballoon_min_reserve_mb 77 >/dev/null
+try_write $SB/selfballoon_min_reserve_mb 0 >/dev/null
+expect_eq input.selfballoon_min_reserve_mb.0_restores_auto "$(rd selfballoon_min_reserve_mb)" $AUTO_MIN_RESERVE
+# the policy: exactly "committed" or "pressure", one optional newline
+for spec in "empty_nl|
+" "space| " "space_pressure| pressure" "pressure_space|pressure " \
+	    "pressure_nl_nl|pressure
+
+" "capital|Pressure" "upper|PRESSURE" "prefix|press" "longer|pressures" \
+	    "commit|commit" "number_0|0" "number_1|1" "both|committed pressure" \
+	    "tab|pressure	" "long_4096_letters|$LONG_ALPHA"; do
+	bad_write selfballoon_policy "${spec%%|*}" "${spec#*|}" "$EINVAL"
+done
+err=$(try_write $SB/selfballoon_policy "pressure
+")
+expect_eq input.selfballoon_policy.pressure_with_newline_accepted "$err$(rd selfballoon_policy)" pressure
+err=$(try_write $SB/selfballoon_policy committed)
+expect_eq input.selfballoon_policy.committed_accepted "$err$(rd selfballoon_policy)" committed
 # reserved_mb: writing max then restoring would change nothing but is
 # checked like the others; 0 is valid there (automatic)
 bad_writes selfballoon_reserved_mb 0 16777216
@@ -114,10 +141,7 @@ expect_eq "input.frontswap_selfshrinking.1_with_newline_is_eopnotsupp" "$err" "O
 expect_eq "badinput.selfballooning.no_ticks" "$(rd ticks)" 0
 
 # writes need root: uid 1000 is refused by the mode, values unchanged
-for f in selfballooning selfballoon_interval selfballoon_downhysteresis \
-	 selfballoon_uphysteresis selfballoon_min_usable_mb \
-	 selfballoon_reserved_mb frontswap_selfshrinking frontswap_hysteresis \
-	 frontswap_inertia; do
+for f in $SB_WRITABLE; do
 	before=$(rd $f)
 	err=$(as_user "printf 1 > $SB/$f" 2>&1 | sed 's/.*: //')
 	expect_eq "perm.$f.nonroot_refused" "$err" "Permission denied"
@@ -127,12 +151,35 @@ done
 # --- tick watcher: one TICK row per tick for the timeline --------------------
 start_tick_watcher
 
-# --- enable: the target decays from 512 MiB by 1/8 of the distance a tick ---
+# --- enable: a grace period, then the target decays by 1/8 a tick ----------
+# A 4 s grace period: the ticks inside it hold the target at current (the
+# idle guest's goal is far below it); the first tick after it cuts.
 try_write $SB/selfballoon_interval 1 >/dev/null
+try_write $SB/selfballoon_grace_s 4 >/dev/null
+g0=$(cut -d' ' -f1 /proc/uptime)
 try_write $SB/selfballooning 1 >/dev/null
 expect_eq enable.reads_1 "$(rd selfballooning)" 1
 wait_ticks 1 3 && pass enable.first_tick_within_interval ||
 	fail enable.first_tick_within_interval "no tick within 3 s"
+snap
+check grace.first_tick_goal_below_current [ "$T_GOAL" -lt "$T_CURRENT" ]
+expect_eq grace.first_tick_holds_at_current "$T_TARGET" "$T_CURRENT"
+wait_ticks 1 3
+g1=$(cut -d' ' -f1 /proc/uptime)
+snap
+# a tick still inside the grace period (uptime < g0 + 4) holds too
+if awk -v a=$g0 -v b=$g1 'BEGIN { exit !(b - a < 3.5) }'; then
+	expect_eq grace.second_tick_holds_at_current "$T_TARGET" "$T_CURRENT"
+fi
+expect_eq grace.no_cut_in_grace "$(rd target_cuts)" 0
+# the first tick after the grace period cuts by the down-hysteresis step
+while awk -v a=$g0 -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { exit !(b - a < 4.2) }'; do
+	sleep 0.2
+done
+verify_ticks 1 grace_over
+check grace.cut_after_grace [ "$(rd target_cuts)" -ge 1 ]
+try_write $SB/selfballoon_grace_s 15 >/dev/null
+wait_ticks 1 3
 snap
 check decay.goal_below_current [ "$T_GOAL" -lt "$T_CURRENT" ]
 # goal = Committed_AS + totalreserve + reserved_mb, in balloon terms: at least
@@ -273,6 +320,46 @@ tk1=$(rd ticks)
 check behaviour.changing_interval_does_not_hold_ticks_off [ $((tk1 - tk0)) -ge 2 ]
 try_write $SB/selfballoon_interval 1 >/dev/null
 
+# --- the toolstack's target is watched and shown --------------------------
+expect_eq toolstack.target_watched "$(rd last_toolstack_target_kb)" $TOOLSTACK_KB
+
+# --- the pressure policy, switched to and from mid-run -----------------------
+# The reserve starts at reserved_mb and shrinks after two calm ticks; the
+# goal is used + totalreserve + reserve; the target never goes below the
+# floor, across both switches.
+try_write $SB/selfballoon_interval 1 >/dev/null
+wait_ticks 1 5
+try_write $SB/selfballoon_policy pressure >/dev/null
+wait_ticks 1 5; wait_ticks 1 5; snap
+expect_eq pressure.reserve_starts_at_reserved_mb "$(rd last_reserve_kb)" $((AUTO_RESERVED * 1024))
+floor_ok=1 n=0 r_prev=$(rd last_reserve_kb) shrank=0
+while [ $n -lt 8 ]; do
+	wait_ticks 1 5; snap
+	[ "$T_TARGET" -ge "$T_FLOOR" ] || floor_ok=0
+	r=$(rd last_reserve_kb)
+	[ "$r" -lt "$r_prev" ] && shrank=1
+	r_prev=$r n=$((n + 1))
+done
+check pressure.reserve_shrinks_while_calm [ $shrank = 1 ]
+check pressure.reserve_at_least_min_reserve [ "$(rd last_reserve_kb)" -ge $((AUTO_MIN_RESERVE * 1024)) ]
+check pressure.target_never_below_floor [ $floor_ok = 1 ]
+# goal (balloon terms) = used + totalreserve + reserve, + the pages outside
+# totalram: at least used + reserve, within 64 MiB of it
+snap; u=$(rd last_used_kb); r=$(rd last_reserve_kb)
+check pressure.goal_is_used_plus_reserve [ "$T_GOAL" -ge $((u + r)) -a "$T_GOAL" -le $((u + r + 65536)) ]
+try_write $SB/selfballoon_policy committed >/dev/null
+early0=$(rd early_ticks)
+floor_ok=1 n=0
+while [ $n -lt 3 ]; do
+	wait_ticks 1 5; snap
+	[ "$T_TARGET" -ge "$T_FLOOR" ] || floor_ok=0
+	n=$((n + 1))
+done
+check pressure.switch_back_never_below_floor [ $floor_ok = 1 ]
+expect_eq pressure.switch_back_reserve_is_reserved_mb "$(rd last_reserve_kb)" $((AUTO_RESERVED * 1024))
+expect_ge pressure.switch_back_goal_covers_committed_plus_reserved "$T_GOAL" $(( T_COMMITTED + AUTO_RESERVED * 1024 ))
+expect_eq pressure.committed_policy_runs_no_early_tick "$(rd early_ticks)" "$early0"
+
 # --- a burst bigger than the free memory, with no tick to help -------------
 # From the floor, with the interval at 3600 s (no tick comes), burst-alloc
 # maps and touches more than the guest has free.  Before the OOM killer
@@ -318,6 +405,11 @@ wait $WATCHER 2>/dev/null
 # --- load switches -----------------------------------------------------------
 insmod $KO selfballooning
 expect_eq switch.selfballooning_param_enables "$(rd selfballooning)" 1
+# loaded with the switch: the grace period holds the first ticks' cuts
+try_write $SB/selfballoon_interval 1 >/dev/null
+wait_ticks 3 10
+expect_eq switch.grace_holds_cuts_after_load "$(rd target_cuts)" 0
+check switch.grace_ticks_ran [ "$(rd ticks)" -ge 3 ]
 dmesg | tail -n 3 | grep -q 'selfballooning on' && pass switch.log_says_on ||
 	fail switch.log_says_on "$(dmesg | tail -n 3)"
 rmmod xen_selfballoon
