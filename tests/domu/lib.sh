@@ -179,3 +179,82 @@ start_tick_watcher() {
 	) &
 	WATCHER=$!
 }
+
+# --- xenstore and dom0's request service ---------------------------------------
+# xs_req TYPE PATH [VALUE]: one xenstore request through /dev/xen/xenbus
+# (struct xsd_sockmsg: type, req_id, tx_id, len, little endian; relative
+# paths are under /local/domain/<our domid>); prints the reply's payload
+# (for a read: the value, or the error's name, e.g. ENOENT)
+xs_req() {
+	if [ $# -ge 3 ]; then xs_p="$2\\000$3"; xs_l=$((${#2} + 1 + ${#3})); else
+		xs_p="$2\\000"; xs_l=$((${#2} + 1)); fi
+	exec 3<>/dev/xen/xenbus
+	printf "\\$(printf %03o $1)\\000\\000\\000\\001\\000\\000\\000\\000\\000\\000\\000\\$(printf %03o $xs_l)\\000\\000\\000$xs_p" >&3
+	timeout 5 dd bs=4096 count=1 <&3 2>/dev/null | tail -c +17 | tr -d '\000'
+	exec 3<&-
+}
+XS_READ=2
+XS_WRITE=11
+
+# dom0_req "COMMAND": have dom0's request service (scripts/xen-qemu/dom0-init.sh)
+# carry COMMAND out on this guest: mem-set MiB, mem-max MiB, pause S,
+# save-restore, free, sysrq K. Writes "<seq> COMMAND" to data/xsb-request
+# (seq: a fresh number), waits for "<seq> rc=N[ OUTPUT]" in data/xsb-reply
+# (polled every 0.5 s) and prints "COMMAND rc=N[ OUTPUT]"; returns N. After
+# DOM0_REQ_TIMEOUT seconds (300) without a reply: prints "COMMAND
+# rc=timeout", returns 124. One request at a time.
+dom0_req() {
+	dr_seq=$(( $(cat /tmp/.xsb-req-seq 2>/dev/null || echo 0) + 1 ))
+	echo $dr_seq > /tmp/.xsb-req-seq
+	xs_req $XS_WRITE data/xsb-request "$dr_seq $1" >/dev/null
+	dr_n=0
+	while [ $dr_n -lt $(( ${DOM0_REQ_TIMEOUT:-300} * 2 )) ]; do
+		dr_r=$(xs_req $XS_READ data/xsb-reply)
+		case $dr_r in
+		"$dr_seq rc="*)
+			dr_r=${dr_r#"$dr_seq rc="}
+			dr_rc=${dr_r%% *}
+			echo "$1 rc=$dr_rc${dr_r#"$dr_rc"}"
+			return "$dr_rc" ;;
+		esac
+		sleep 0.5; dr_n=$((dr_n + 1))
+	done
+	echo "$1 rc=timeout"
+	return 124
+}
+
+# dom0_val "COMMAND": dom0_req, printing only the reply's output (e.g.
+# `dom0_val free`: Xen's free memory in MiB); returns the request's status
+dom0_val() {
+	dv_r=$(dom0_req "$1")
+	dv_rc=$?
+	dv_r=${dv_r#"$1 rc="}
+	case $dv_r in *" "*) echo "${dv_r#* }" ;; esac
+	return $dv_rc
+}
+
+# --- the workload image ----------------------------------------------------------
+# workload_mount: mount the workload image (run-domu.sh --disk, built by
+# scripts/xen-qemu/workload-image.sh) from /dev/xvdc read-only at /w, bind
+# /proc, /sys, /dev and /tmp into it so that `chroot /w CMD` works, and, if
+# there is a scratch disk /dev/xvdd (--scratch), format it ext4 with the
+# image's mkfs.ext4 and mount it writable at /w/work. Loads nothing: it
+# needs the squashfs and ext4 modules (--modules "squashfs ext4"). Prints
+# "WORKLOAD mounted /w[ and /w/work]" or "WORKLOAD FAIL <what>"; returns 1
+# on a failure.
+workload_mount() {
+	mkdir -p /w
+	mount -t squashfs -o ro /dev/xvdc /w || { echo "WORKLOAD FAIL mount /dev/xvdc"; return 1; }
+	for wm_d in proc sys tmp; do
+		mount -o bind /$wm_d /w/$wm_d || { echo "WORKLOAD FAIL bind /$wm_d"; return 1; }
+	done
+	mount -o rbind /dev /w/dev || { echo "WORKLOAD FAIL bind /dev"; return 1; }
+	if [ -b /dev/xvdd ]; then
+		chroot /w mkfs.ext4 -q -F /dev/xvdd || { echo "WORKLOAD FAIL mkfs.ext4 /dev/xvdd"; return 1; }
+		mount -t ext4 /dev/xvdd /w/work || { echo "WORKLOAD FAIL mount /dev/xvdd"; return 1; }
+		chmod 1777 /w/work
+		echo "WORKLOAD mounted /w and /w/work"
+	else
+		echo "WORKLOAD mounted /w"
+	fi
+}

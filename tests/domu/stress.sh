@@ -12,11 +12,12 @@
 #   PARTS      which of soak, cycles, burst, unreachable to run
 #   UNREACH_MB the Xen limit dom0 sets for the unreachable part
 #
-# The dom0 scenario tests/domu/stress-dom0.sh serves requests the guest
-# writes to xenstore (dom0_req): first it raises the guest's Xen limit from
-# memory= to maxmem (xl sets it to memory= at creation, so that no guest
-# grows past its toolstack target by itself), later it lowers it for the
-# unreachable part.
+# dom0's request service (scripts/xen-qemu/dom0-init.sh) carries out what
+# the guest asks for through xenstore (dom0_req, tests/domu/lib.sh): first
+# it raises the guest's Xen limit from memory= to maxmem (xl sets it to
+# memory= at creation, so that no guest grows past its toolstack target by
+# itself), later it lowers it for the unreachable part. The dom0 scenario
+# tests/domu/stress-dom0.sh watches the guest's heartbeat.
 #
 # soak: WRITERS processes write every writable file, valid and invalid
 #   values at random, each write checked against the errno its value must
@@ -229,32 +230,6 @@ settle() {
 	tk0=$(rd ticks); sleep 3
 	expect_eq $1.off_ticks_stop "$(rd ticks)" "$tk0"
 	expect_eq $1.off_target_back_to_toolstack "$(cat $XM/target_kb)" $TOOLSTACK_KB
-}
-
-# xs_req TYPE PATH [VALUE]: one xenstore request through /dev/xen/xenbus
-# (struct xsd_sockmsg: type, req_id, tx_id, len, little endian; relative
-# paths are under /local/domain/<our domid>); prints the reply's payload
-xs_req() {
-	if [ $# -ge 3 ]; then xs_p="$2\\000$3"; xs_l=$((${#2} + 1 + ${#3})); else
-		xs_p="$2\\000"; xs_l=$((${#2} + 1)); fi
-	exec 3<>/dev/xen/xenbus
-	printf "\\$(printf %03o $1)\\000\\000\\000\\001\\000\\000\\000\\000\\000\\000\\000\\$(printf %03o $xs_l)\\000\\000\\000$xs_p" >&3
-	timeout 5 dd bs=4096 count=1 <&3 2>/dev/null | tail -c +17 | tr -d '\000'
-	exec 3<&-
-}
-XS_READ=2
-XS_WRITE=11
-
-# dom0_req REQUEST: have dom0 (tests/domu/stress-dom0.sh) carry REQUEST out;
-# prints its reply once it is there, "REQUEST rc=N" (empty after 120 s)
-dom0_req() {
-	xs_req $XS_WRITE data/xsb-request "$1" >/dev/null
-	dr_n=0
-	while [ $dr_n -lt 120 ]; do
-		case $(xs_req $XS_READ data/xsb-reply) in "$1 rc="*) break ;; esac
-		sleep 1; dr_n=$((dr_n + 1))
-	done
-	xs_req $XS_READ data/xsb-reply
 }
 
 # --- the driver ------------------------------------------------------------
