@@ -104,10 +104,12 @@ enum selfballoon_policy {
  *	force (never 0 for "automatic": see
  *	selfballoon_auto_min_reserve_mb()).
  * @hold_cuts: the target may not go below current this tick (the grace
- *	period after the start, and the pressure policy's early ticks), but
- *	for the max_pfn and toolstack limits.
- * @early: the pressure policy's early tick, run because reclaim started
- *	(see selfballoon_pressure_decide()).
+ *	period after the start, and early ticks), but for the max_pfn and
+ *	toolstack limits.
+ * @early: an early tick, run because reclaim started: the pressure policy
+ *	then holds cuts and counts no calm tick (see
+ *	selfballoon_pressure_decide()); the committed policy's caller sets
+ *	@hold_cuts instead.
  */
 struct selfballoon_params {
 	unsigned int downhysteresis;

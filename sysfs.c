@@ -23,7 +23,8 @@
 #include "xen-selfballoon.h"
 
 /*
- * The switches: selfballooning and frontswap_selfshrinking.
+ * The switches: selfballooning, frontswap_selfshrinking and
+ * selfballoon_early_ticks.
  */
 static ssize_t selfballooning_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
@@ -70,6 +71,29 @@ static ssize_t frontswap_selfshrinking_store(struct device *dev,
 	return err ? err : count;
 }
 static DEVICE_ATTR_RW(frontswap_selfshrinking);
+
+static ssize_t selfballoon_early_ticks_show(struct device *dev,
+					    struct device_attribute *attr,
+					    char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(selfballoon.early_ticks));
+}
+
+static ssize_t selfballoon_early_ticks_store(struct device *dev,
+					     struct device_attribute *attr,
+					     const char *buf, size_t count)
+{
+	bool on;
+	int err;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	err = selfballoon_parse_bool(buf, &on);
+	if (!err)
+		err = selfballoon_set_early_ticks(&selfballoon, on);
+	return err ? err : count;
+}
+static DEVICE_ATTR_RW(selfballoon_early_ticks);
 
 /*
  * The policy: "committed" (Linux 5.2's) or "pressure".
@@ -209,6 +233,7 @@ static struct attribute *selfballoon_attrs[] = {
 	&tunable_attr_selfballoon_reserved_mb.attr.attr,
 	&tunable_attr_selfballoon_grace_s.attr.attr,
 	&dev_attr_selfballoon_policy.attr,
+	&dev_attr_selfballoon_early_ticks.attr,
 	&tunable_attr_selfballoon_min_reserve_mb.attr.attr,
 	&dev_attr_frontswap_selfshrinking.attr,
 	&tunable_attr_frontswap_hysteresis.attr.attr,

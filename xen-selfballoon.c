@@ -8,8 +8,8 @@
  * below a floor nor above the toolstack's target (selfballoon-policy.c).
  * The goal is Linux 5.2's (the "committed" policy) or, by choice, the
  * memory in use plus a reserve that adapts to memory pressure (the
- * "pressure" policy, which a shrinker also ticks early when reclaim
- * starts).  Frontswap self-shrinking shares the
+ * "pressure" policy).  A shrinker runs a tick early, one that may only
+ * raise the target, when reclaim starts (selfballoon_early_ticks).  Frontswap self-shrinking shares the
  * tick (frontswap-shrink.c).  The tunables live in the sysfs group
  * "selfballoon" of /sys/devices/system/xen_memory/xen_memory0 (sysfs.c).
  *
@@ -315,7 +315,8 @@ static void selfballoon_tick(struct work_struct *work)
 			p.early = early;
 			selfballoon_pressure_decide(&s, &p, &sb->pressure, &d);
 		} else {
-			early = false;
+			/* Linux 5.2's arithmetic; early, it may only raise */
+			p.hold_cuts |= early;
 			selfballoon_decide(&s, &p, &d);
 		}
 		balloon_set_new_target(d.balloon_target_pages);
@@ -457,6 +458,26 @@ int selfballoon_set_selfballooning(struct selfballoon *sb, bool on)
 out:
 	mutex_unlock(&sb->lock);
 	return err;
+}
+
+/**
+ * selfballoon_set_early_ticks() - switch the early ticks on or off
+ * @sb: the driver state.
+ * @on: the new state.
+ *
+ * With early ticks on (the default), reclaim starting in the guest runs a
+ * tick at once that may raise the target but not cut it; off, ticks run
+ * only every selfballoon_interval seconds, as in Linux 5.2.  Takes effect
+ * at the next reclaim.
+ *
+ * Return: 0.
+ */
+int selfballoon_set_early_ticks(struct selfballoon *sb, bool on)
+{
+	mutex_lock(&sb->lock);
+	WRITE_ONCE(sb->early_ticks, on);
+	mutex_unlock(&sb->lock);
+	return 0;
 }
 
 /**
@@ -690,12 +711,13 @@ static struct notifier_block selfballoon_xenstore_nb = {
 };
 
 /*
- * The pressure policy's early tick.  Reclaim asks every shrinker how much
- * it could free before it scans: kswapd when free memory falls below the
- * low watermark, a task in direct reclaim when it is exhausted.  That is
- * the moment to raise the target, not one interval later: ask for a tick
- * now, at most one every SELFBALLOON_EARLY_GAP, and free nothing.  An early
- * tick raises the target or holds it (selfballoon_pressure_decide()).
+ * The early tick.  Reclaim asks every shrinker how much it could free
+ * before it scans: kswapd when free memory falls below the low watermark,
+ * a task in direct reclaim when it is exhausted.  That is the moment to
+ * raise the target, not one interval later: ask for a tick now, at most one
+ * every SELFBALLOON_EARLY_GAP, and free nothing.  An early tick raises the
+ * target or holds it, under either policy (hold_cuts; for the pressure
+ * policy see selfballoon_pressure_decide()).
  * Reclaim of a memory cgroup below its limit does not ask this shrinker
  * (it is not memcg-aware): only the guest's own shortage counts.
  */
@@ -708,8 +730,7 @@ static unsigned long selfballoon_reclaim_count(struct shrinker *shrinker,
 	unsigned long now = jiffies;
 	unsigned long last = READ_ONCE(sb->early_kicked);
 
-	if (READ_ONCE(sb->policy) != SELFBALLOON_POLICY_PRESSURE ||
-	    !READ_ONCE(sb->selfballooning) ||
+	if (!READ_ONCE(sb->early_ticks) || !READ_ONCE(sb->selfballooning) ||
 	    time_before(now, last + SELFBALLOON_EARLY_GAP))
 		return 0;
 	/* one caller of the many a reclaim pass makes */
@@ -858,6 +879,7 @@ static int selfballoon_start(struct device *dev)
 	/* the switches are in place before a store can see them */
 	mutex_lock(&sb->lock);
 	sb->policy = SELFBALLOON_POLICY_COMMITTED;
+	sb->early_ticks = true;
 	sb->selfballooning = !noselfballooning && (selfballooning || tmem);
 	sb->started = jiffies;
 	/* it serves the balloon: it starts where selfballooning does */

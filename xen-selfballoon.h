@@ -34,7 +34,7 @@
  * @last_frontswap_kb: zswap's stored pages read by the last tick, before
  *	its shrink, KiB; 0 if it ran with frontswap self-shrinking off.
  * @pressure_ticks: ticks of the pressure policy that saw memory pressure.
- * @early_ticks: ticks run early, because reclaim started (pressure policy).
+ * @early_ticks: ticks run early, because reclaim started.
  * @last_used_kb: memory in use at the last tick, totalram_pages() less
  *	MemAvailable, KiB.
  * @last_reserve_kb: the reserve in the last goal, KiB: reserved_mb
@@ -92,6 +92,7 @@ struct selfballoon_stats {
  * @pressure_reset: set by a switch to the pressure policy, consumed by the
  *	worker to restart it.
  * @pressure: the pressure policy's state; the worker's alone.
+ * @early_ticks: the selfballoon_early_ticks switch; READ_ONCE().
  * @early_pending: the next tick is an early one (set by the shrinker).
  * @early_kicked: when the shrinker last asked for an early tick (jiffies).
  * @toolstack_target_pages: the toolstack's target, xenstore memory/target,
@@ -99,7 +100,7 @@ struct selfballoon_stats {
  * @target_watch: the xenbus watch on memory/target.
  * @touched_balloon: the worker has set a balloon target since the last
  *	hand-back to the toolstack.
- * @shrinker: the early-tick hook into reclaim (pressure policy).
+ * @shrinker: the early-tick hook into reclaim.
  * @stats_lock: protects @stats.
  * @stats: what the controller did.
  */
@@ -120,6 +121,7 @@ struct selfballoon {
 	struct frontswap_shrink_state frontswap;
 	bool pressure_reset;
 	struct selfballoon_pressure_state pressure;
+	bool early_ticks;
 	bool early_pending;
 	unsigned long early_kicked;
 	unsigned long toolstack_target_pages;
@@ -140,6 +142,7 @@ extern const struct attribute_group selfballoon_group;
 int selfballoon_set_selfballooning(struct selfballoon *sb, bool on);
 int selfballoon_set_frontswap_selfshrinking(struct selfballoon *sb, bool on);
 int selfballoon_set_policy(struct selfballoon *sb, enum selfballoon_policy policy);
+int selfballoon_set_early_ticks(struct selfballoon *sb, bool on);
 int register_xen_selfballooning(struct device *dev);
 int selfballoon_set_tunable(struct selfballoon *sb,
 			    enum selfballoon_tunable id, unsigned int val);

@@ -342,6 +342,7 @@ memory = ${G_MEM[i]}
 maxmem = ${G_MAXMEM[i]}
 vcpus = ${G_VCPUS[i]}
 on_crash = "preserve"
+on_reboot = "destroy"
 EOF
 	# The disks: loop devices in dom0 (3 per guest), set up by dom0-init.sh
 	# from /etc/xsb/disks ("GUEST VDEV LOOP MODE FILE MiB"); the guest's

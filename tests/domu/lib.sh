@@ -11,7 +11,8 @@ FAILS=0
 # every file of the group: the writable ones (mode 0644), the statistics (0444)
 SB_WRITABLE="selfballooning selfballoon_interval selfballoon_downhysteresis
 	selfballoon_uphysteresis selfballoon_min_usable_mb selfballoon_reserved_mb
-	selfballoon_grace_s selfballoon_policy selfballoon_min_reserve_mb
+	selfballoon_grace_s selfballoon_policy selfballoon_early_ticks
+	selfballoon_min_reserve_mb
 	frontswap_selfshrinking frontswap_hysteresis frontswap_inertia"
 SB_STATS="ticks target_raises target_cuts floor_hits frontswap_shrinks
 	last_tick_us last_committed_kb last_current_kb last_goal_kb last_floor_kb

@@ -36,6 +36,7 @@ expect_eq default.frontswap_hysteresis "$(rd frontswap_hysteresis)" 20
 expect_eq default.frontswap_inertia "$(rd frontswap_inertia)" 3
 expect_eq default.grace_s "$(rd selfballoon_grace_s)" 15
 expect_eq default.policy_is_committed "$(rd selfballoon_policy)" committed
+expect_eq default.early_ticks_on "$(rd selfballoon_early_ticks)" 1
 # 2% of RAM at load, in MiB, at least 1
 AUTO_MIN_RESERVE=$(( memtotal_kb / 1024 / 50 ))
 [ $AUTO_MIN_RESERVE -ge 1 ] || AUTO_MIN_RESERVE=1
@@ -120,7 +121,7 @@ expect_eq input.selfballoon_policy.committed_accepted "$err$(rd selfballoon_poli
 # checked like the others; 0 is valid there (automatic)
 bad_writes selfballoon_reserved_mb 0 16777216
 # the switches: 0 and 1 only; other numbers that fit are EINVAL
-for f in selfballooning frontswap_selfshrinking; do
+for f in selfballooning frontswap_selfshrinking selfballoon_early_ticks; do
 	common_bad_writes $f
 	for v in 2 4294967295 y Y n on true; do
 		bad_write $f "'$v'" "$v" "$EINVAL"
@@ -129,6 +130,9 @@ for f in selfballooning frontswap_selfshrinking; do
 ")
 	expect_eq "input.$f.0_with_newline_accepted" "$err$(rd $f)" 0
 done
+err=$(try_write $SB/selfballoon_early_ticks "1
+")
+expect_eq input.selfballoon_early_ticks.1_with_newline_accepted "$err$(rd selfballoon_early_ticks)" 1
 # 1 with a newline: on, then off again before a tick (interval 5 s)
 err=$(try_write $SB/selfballooning "1
 ")
@@ -352,7 +356,6 @@ outside=$(( $(cat $XM/info/current_kb) - $(meminfo_kb MemTotal) ))
 check pressure.goal_is_used_plus_reserve_plus_totalreserve \
 	[ "$T_GOAL" -gt $((u + r + outside)) -a "$T_GOAL" -le $((u + r + outside + 16384)) ]
 try_write $SB/selfballoon_policy committed >/dev/null
-early0=$(rd early_ticks)
 floor_ok=1 n=0
 while [ $n -lt 3 ]; do
 	wait_ticks 1 5; snap
@@ -362,7 +365,6 @@ done
 check pressure.switch_back_never_below_floor [ $floor_ok = 1 ]
 expect_eq pressure.switch_back_reserve_is_reserved_mb "$(rd last_reserve_kb)" $((AUTO_RESERVED * 1024))
 expect_ge pressure.switch_back_goal_covers_committed_plus_reserved "$T_GOAL" $(( T_COMMITTED + AUTO_RESERVED * 1024 ))
-expect_eq pressure.committed_policy_runs_no_early_tick "$(rd early_ticks)" "$early0"
 
 # --- a burst bigger than the free memory, with no tick to help -------------
 # From the floor, with the interval at 3600 s (no tick comes), burst-alloc
