@@ -22,10 +22,15 @@
 #                                       too, with clang's unsigned-wrap and
 #                                       implicit-conversion checks on top
 #   PASS userspace sim.<case>           tools/sim/tests/<case>.expected, exactly
-#   PASS userspace sim.traces (N traces)  every tests/traces/*.csv simulated
+#                                       (the replay cases: tools/sim/tests/
+#                                       replay.trace through selfballoon-tracecsv
+#                                       and --replay, as hand-worked, and with
+#                                       one early column changed, not)
+#   PASS userspace sim.traces (N traces)  every tests/traces/*.csv simulated,
+#                                       a driver and a pressure row each
 #   PASS userspace sim.replay.<trace>   a kept domU trace (>= 50 ticks)
-#                                       replayed through selfballoon_decide():
-#                                       every tick as the driver decided
+#                                       replayed through the policy the driver
+#                                       ran: every tick as the driver decided
 #   PASS userspace fuzz-smoke           scripts/fuzz.sh --smoke (20 s)
 # and "FAIL userspace <stage>: <why>" when a stage cannot run.  Failed
 # checks and sanitizer reports follow their line, indented.  Exit status 0
@@ -185,28 +190,57 @@ fi
 # (tools/sim/tests/README), every kept trace, and the replay of each kept
 # domU trace, which must match the driver tick for tick.
 SIM_TESTS=$XSB_ROOT/tools/sim/tests
+# sim_case NAME EXPECTED_STATUS CMD...: CMD's output (stdout and stderr)
+# must be tools/sim/tests/NAME.expected and its exit status as given
+sim_case() {
+	local name=$1 want=$2 out d rc
+	shift 2
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		fail "sim.$name: exit status $rc, want $want" "$out"
+	elif ! d=$(diff "$SIM_TESTS/$name.expected" - <<<"$out"); then
+		fail "sim.$name: output differs from tools/sim/tests/$name.expected" "$d"
+	else
+		echo "PASS userspace sim.$name"
+	fi
+}
 if ! out=$(make -s -C "$XSB_ROOT/tools" sim O="$OUT" 2>&1); then
 	fail "sim: the simulator does not compile" "$out"
 else
 	sim=$OUT/sim/selfballoon-sim
 	guest=(--guest-mb 1024 --offset-mb 24 --totalreserve-mb 4 --interval 4)
-	for c in "step --base-mb 100" "step-limit --base-mb 950" \
-		 "step-up2 --base-mb 100 --uphysteresis 2"; do
-		name=${c%% *}
+	# NAME TRACE OPTIONS...
+	for c in "step step.csv --base-mb 100" \
+		 "step-limit step.csv --base-mb 950" \
+		 "step-up2 step.csv --base-mb 100 --uphysteresis 2" \
+		 "step-pressure step.csv --base-mb 100 --reserved-mb 20 --min-reserve-mb 20 --policy driver,pressure" \
+		 "step-pressure-noearly step.csv --base-mb 100 --reserved-mb 20 --min-reserve-mb 20 --policy pressure --no-early" \
+		 "used used.csv --base-mb 100 --policy driver,pressure"; do
+		read -r name trace opts <<<"$c"
 		# shellcheck disable=SC2086 # the case's options, split on purpose
-		if ! out=$(cd "$SIM_TESTS" && "$sim" "${guest[@]}" ${c#* } step.csv 2>&1); then
-			fail "sim.$name: the simulator failed" "$out"
-		elif ! d=$(diff "$SIM_TESTS/$name.expected" - <<<"$out"); then
-			fail "sim.$name: output differs from tools/sim/tests/$name.expected" "$d"
-		else
-			echo "PASS userspace sim.$name"
-		fi
+		sim_case "$name" 0 "$sim" "${guest[@]}" $opts "$SIM_TESTS/$trace"
 	done
+	# the hand-worked trace events: converted, then replayed; with an
+	# early tick the driver did not have, the replay must differ
+	mkdir -p "$OUT/sim"
+	if ! out=$("$XSB_ROOT/tools/selfballoon-tracecsv" "$SIM_TESTS/replay.trace" 2>&1 >"$OUT/sim/replay.csv"); then
+		fail "sim.replay: selfballoon-tracecsv failed on tools/sim/tests/replay.trace" "$out"
+	else
+		sim_case replay 0 "$sim" --replay "$OUT/sim/replay.csv"
+	fi
+	if ! out=$(sed '/ 125\.000000: selfballoon_tick: /s/ early=0 / early=1 /' "$SIM_TESTS/replay.trace" |
+		   "$XSB_ROOT/tools/selfballoon-tracecsv" 2>&1 >"$OUT/sim/replay-early.csv"); then
+		fail "sim.replay-early: selfballoon-tracecsv failed" "$out"
+	else
+		sim_case replay-early 1 "$sim" --replay "$OUT/sim/replay-early.csv"
+	fi
 	traces=("$XSB_ROOT"/tests/traces/*.csv)
 	if ! out=$("$sim" "${traces[@]}" 2>&1); then
 		fail "sim.traces: the simulator failed on tests/traces/" "$out"
-	elif [ "$(grep -c ',driver,' <<<"$out")" -ne ${#traces[@]} ]; then
-		fail "sim.traces: not one driver row per trace" "$out"
+	elif [ "$(grep -c ',driver,' <<<"$out")" -ne ${#traces[@]} ] ||
+	     [ "$(grep -c ',pressure,' <<<"$out")" -ne ${#traces[@]} ]; then
+		fail "sim.traces: not one driver and one pressure row per trace" "$out"
 	else
 		echo "PASS userspace sim.traces (${#traces[@]} traces)"
 	fi
