@@ -9,11 +9,14 @@
 #
 # 1. tools/selfballoon-sim (built by tools/Makefile from the policy source,
 #    unchanged) replays every trace in tests/traces/ through the oracle,
-#    Linux 3.1's, Linux 5.2's and this driver's policy and prints the table;
-#    SIM-OPTIONs (e.g. --interval 10, --uphysteresis 2) go to it.
-#    Writes out/bench/traces.csv and one PNG per trace (gnuplot).
+#    Linux 3.1's, Linux 5.2's and this driver's two policies (committed:
+#    the driver row; pressure, in an open-loop model guest) and prints the
+#    table and the pressure row's own figures (--stats); SIM-OPTIONs (e.g.
+#    --interval 10, --uphysteresis 2) go to it.  Writes out/bench/traces.csv,
+#    out/bench/pressure-stats.txt and one PNG per trace (gnuplot).
 # 2. The kept domU trace (tests/traces/domu-6.12.csv) is replayed through
-#    selfballoon_decide(): it must match the driver tick for tick.
+#    the policy the driver ran at each tick: it must match the driver tick
+#    for tick.
 # 3. Unless --no-domu: xen_selfballoon.ko in a real Xen PV domU (Debian's
 #    6.12 kernel by default; 512 MiB, maxmem 1024 MiB, 2 s interval) runs
 #    tests/domu/bench.sh: at least 60 ticks, six 64 MiB commit steps.
@@ -62,11 +65,14 @@ set key outside right
 set grid
 set termoption noenhanced
 set key autotitle columnhead
-# the oracle thin, linux-5.2 wide under the driver, dashed, where they agree
+# the oracle thin, linux-5.2 wide under the driver, dashed, where they
+# agree; the pressure row red, its model's used memory thin and dotted
 set style line 3 lw 1 lc rgb "#1b9e77"
 set style line 4 lw 2 lc rgb "#56b4e9"
 set style line 5 lw 6 lc rgb "#e69f00"
 set style line 6 lw 2 dt 2 lc rgb "#7b3294"
+set style line 7 lw 2 lc rgb "#d7191c"
+set style line 8 lw 1 dt 3 lc rgb "#636363"
 plot "$1" using 1:2 with lines lw 3 lc rgb "black" title columnhead(2), \
      for [i=3:*] "" using 1:i with steps ls i title columnhead(i)
 GP
@@ -82,11 +88,14 @@ what_ran() {
 	sed -n 's/^# note: //p' "$1" | head -n 1
 }
 
-# run_table OUTCSV TRACE...: the simulator over the traces, plots included
+# run_table OUTCSV TRACE...: the simulator over the traces, plots
+# included; the pressure row's figures (--stats) in OUTCSV.stats
 run_table() {
 	local csv=$1 t name
 	shift
-	if ! "$SIM" --timeline "$OUT/timeline" "${sim_args[@]}" "$@" >"$csv"; then
+	if ! "$SIM" --stats --timeline "$OUT/timeline" "${sim_args[@]}" "$@" \
+			>"$csv" 2>"$csv.stats"; then
+		cat "$csv.stats"
 		fail "selfballoon-sim failed on $*"
 		return 1
 	fi
@@ -98,20 +107,27 @@ run_table() {
 	done
 }
 
-echo "== the policy lab: every trace in tests/traces/ through four policies"
+echo "== the policy lab: every trace in tests/traces/ through five policies"
 echo "   (model: Documentation/xen-selfballoon-performance.rst.  Host traces: a"
 echo "   4096 MiB guest, a tick every 5 s, demand = 256 MiB + the rise of"
 echo "   Committed_AS (less other QEMU guests' memory) over its least value in the"
-echo "   first 10 s.  domU traces: the recorded guest, a tick where the driver ticked)"
+echo "   first 10 s.  domU traces: the recorded guest, a tick where the driver ticked."
+echo "   pressure: an open-loop model guest that refaults what it lacks of its used"
+echo "   memory, with early ticks)"
 traces=("$TOP"/tests/traces/*.csv)
-run_table "$OUT/traces.csv" "${traces[@]}" && table "$OUT/traces.csv"
+if run_table "$OUT/traces.csv" "${traces[@]}"; then
+	table "$OUT/traces.csv"
+	echo
+	echo "the pressure row (selfballoon-sim --stats):"
+	sed 's/^/  /' "$OUT/traces.csv.stats"
+fi
 echo
 for t in "${traces[@]}"; do
 	printf '  %-14s %s\n' "${t##*/}" "$(what_ran "$t")"
 done
 echo
 
-echo "== replay of the kept domU trace through selfballoon_decide()"
+echo "== replay of the kept domU trace through the policy the driver ran"
 for t in "$TOP"/tests/traces/domu-*.csv; do
 	[ -e "$t" ] || { fail "no domU trace in tests/traces/"; break; }
 	"$SIM" --replay "$t" || fail "the replay of ${t##*/} differs from the driver"
@@ -190,7 +206,7 @@ gawk -F, '
 echo "ticks recorded: $(grep -c '^[0-9]' "$fresh")"
 "$SIM" --replay "$fresh" || fail "the replay of the fresh domU trace differs from the driver"
 echo
-echo "== the fresh domU trace through the four policies"
+echo "== the fresh domU trace through the five policies"
 run_table "$OUT/domu-table.csv" "$fresh" && table "$OUT/domu-table.csv"
 
 echo
