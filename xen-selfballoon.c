@@ -9,9 +9,10 @@
  * The goal is Linux 5.2's (the "committed" policy) or, by choice, the
  * memory in use plus a reserve that adapts to memory pressure (the
  * "pressure" policy).  A shrinker runs a tick early, one that may only
- * raise the target, when reclaim starts (selfballoon_early_ticks).  Frontswap self-shrinking shares the
- * tick (frontswap-shrink.c).  The tunables live in the sysfs group
- * "selfballoon" of /sys/devices/system/xen_memory/xen_memory0 (sysfs.c).
+ * raise the target, when reclaim starts (selfballoon_early_ticks).
+ * Frontswap self-shrinking shares the tick (frontswap-shrink.c).  The
+ * tunables live in the sysfs group "selfballoon" of
+ * /sys/devices/system/xen_memory/xen_memory0 (sysfs.c).
  *
  * A port of upstream's drivers/xen selfballoon driver (Linux 3.1 to 5.2,
  * Dan Magenheimer, Oracle), removed with tmem in Linux 5.3.
