@@ -144,6 +144,8 @@ fi
 # --- balloon check: the target decays with the tick arithmetic --------------
 # (no grace period: the boot's may not be over yet)
 try_write $SB/selfballoon_grace_s 0 >/dev/null
+# checked tick by tick: no early tick (which holds cuts) in between
+try_write $SB/selfballoon_early_ticks 0 >/dev/null
 try_write $SB/selfballoon_interval 1 >/dev/null
 try_write $SB/selfballooning 1 >/dev/null
 expect_eq balloon.selfballooning_on "$(rd selfballooning)" 1

@@ -160,6 +160,10 @@ start_tick_watcher
 # idle guest's goal is far below it); the first tick after it cuts.
 try_write $SB/selfballoon_interval 1 >/dev/null
 try_write $SB/selfballoon_grace_s 4 >/dev/null
+# the tick arithmetic below is checked tick by tick: no early tick (which
+# holds cuts) may come in between; they are on again after the OOM check
+# (tests/domu/field.sh exercises them)
+try_write $SB/selfballoon_early_ticks 0 >/dev/null
 g0=$(cut -d' ' -f1 /proc/uptime)
 try_write $SB/selfballooning 1 >/dev/null
 expect_eq enable.reads_1 "$(rd selfballooning)" 1
@@ -367,7 +371,8 @@ expect_eq pressure.switch_back_reserve_is_reserved_mb "$(rd last_reserve_kb)" $(
 expect_ge pressure.switch_back_goal_covers_committed_plus_reserved "$T_GOAL" $(( T_COMMITTED + AUTO_RESERVED * 1024 ))
 
 # --- a burst bigger than the free memory, with no tick to help -------------
-# From the floor, with the interval at 3600 s (no tick comes), burst-alloc
+# From the floor, with the interval at 3600 s and early ticks off (no tick
+# comes), burst-alloc
 # maps and touches more than the guest has free.  Before the OOM killer
 # picks a victim, the driver's OOM notifier raises the balloon target and
 # waits for the pages: the allocator survives, no OOM kill.  Without the
@@ -377,6 +382,8 @@ settle_on_floor 30 5
 wait_balloon 60
 try_write $SB/selfballoon_downhysteresis 8 >/dev/null
 try_write $SB/selfballoon_interval 3600 >/dev/null
+# and no early tick either: the notifier is what is under test
+try_write $SB/selfballoon_early_ticks 0 >/dev/null
 # what the hypervisor allows (memory= 512 MiB, plus 1 MiB) less what the
 # guest has now, less 48 MiB of margin
 burst_mb=$(( (TOOLSTACK_KB - $(cat $XM/info/current_kb)) / 1024 - 48 ))
@@ -390,6 +397,7 @@ expect_eq oom.no_oom_kill $(( $(dmesg | grep -c 'Out of memory') - oom0 )) 0
 check oom.notifier_raised_the_target \
 	[ "$(dmesg | grep -c 'out of memory: balloon target raised')" -gt "$raised0" ]
 try_write $SB/selfballoon_interval 1 >/dev/null
+try_write $SB/selfballoon_early_ticks 1 >/dev/null
 echo "PHASE burst of $burst_mb MiB over $avail_kb KiB available done"
 
 # --- disable: ticks stop, the toolstack's target is back ---------------------
