@@ -4,10 +4,12 @@
 # real Xen PV domU (scripts/xen-qemu/run-domu.sh) and run the scenario
 # tests/domu/module.sh there (with tests/domu/params.sh, the module
 # parameters' bad-input matrix), then tests/domu/field.sh (swap, toolstack
-# requests: the field cases) and tests/domu/shutdown.sh twice (poweroff -f
-# and reboot -f under load, checked here from the console log).  Prints "PASS domu-<series> <name>" or
-# "FAIL domu-<series> <name>: <why>" per assertion; exits non-zero on any
-# failure.
+# requests: the field cases), on 6.12 tests/domu/toolstack.sh (xl mem-set,
+# mem-max, save + restore and a 60 s pause of a selfballooned guest), and
+# tests/domu/shutdown.sh twice (poweroff -f and reboot -f under load,
+# checked here from the console log).  Prints "PASS domu-<series> <name>"
+# or "FAIL domu-<series> <name>: <why>" per assertion; exits non-zero on
+# any failure.
 #
 # usage: scripts/domu-tests.sh [6.1] [6.12]     (default: both)
 set -euo pipefail
@@ -115,6 +117,16 @@ for s in $SERIES; do
 		--memory 512 --maxmem 1024 --swap 512 --timeout 1200
 	guest_results "$tier" "$out-field" "$RC"
 	sed -n 's/^[0-9.]* FIGURE \(.*\)$/FIGURE '"$tier"' \1/p' "$out-field/guest.log"
+
+	# what the toolstack does in production (6.12: the kernel the
+	# overcommit runs use; the driver code is the same on 6.1)
+	if [ "$s" = 6.12 ]; then
+		run "$tier" "$out-toolstack" --kver "$s" --scenario "$TOP/tests/domu/toolstack.sh" \
+			--files "$ko $TOP/tests/domu/lib.sh" --bins stress-ng \
+			--memory 512 --maxmem 1024 --swap 256 --timeout 900
+		guest_results "$tier" "$out-toolstack" "$RC"
+		sed -n 's/^[0-9.]* FIGURE \(.*\)$/FIGURE '"$tier"' toolstack.\1/p' "$out-toolstack/guest.log"
+	fi
 
 	# going down under load
 	for how in poweroff reboot; do
