@@ -18,7 +18,8 @@
 #               cycles (default 100)
 #   --writers N writer processes (default 4)
 #   --parts     the parts of tests/domu/stress.sh to run (default: all)
-#   --unreach-mb  the maxmem dom0 sets in the unreachable part (default 600)
+#   --unreach-mb  the memory the host leaves the guest in the unreachable
+#               part (default 600)
 #
 # Each kernel is one boot (memory 512 MiB, maxmem 1024 MiB, 2 vCPUs,
 # slab_nomerge so that kernfs nodes are counted apart) running
@@ -110,10 +111,10 @@ EOF
 	fi
 	case " $PARTS " in *" unreachable "*)
 		# the request service's log line (scripts/xen-qemu/dom0-init.sh)
-		if grep -q " REQ guest seq=[0-9]* cmd=\"mem-max $UNREACH_MB\" rc=0 " "$dir/dom0.log"; then
-			pass "$tier" dom0.mem_max_done
+		if grep -q " REQ guest seq=[0-9]* cmd=\"hog [0-9]*\" rc=0 " "$dir/dom0.log"; then
+			pass "$tier" dom0.hog_done
 		else
-			fail "$tier" dom0.mem_max_done "no request 'mem-max $UNREACH_MB' with rc=0 in $dir/dom0.log"
+			fail "$tier" dom0.hog_done "no request 'hog N' with rc=0 in $dir/dom0.log"
 		fi ;;
 	esac
 	sed -n 's/^[0-9.]* FIGURE //p' "$dir/guest.log" >"$dir/figures.txt"

@@ -41,6 +41,9 @@
 #                  restore Y s")
 #   free           Xen's free memory in MiB (xl info free_memory)
 #   sysrq K        xl sysrq
+#   hog MiB        create (paused, never run) a domain "hog" holding MiB of
+#                  Xen's free memory, destroying the previous one; 0: none
+#                  (makes the host short of memory for the guests)
 # Each request is logged as one XSB-REQ line.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:/usr/lib/xen-4.17/bin
 say() { echo "XSB-DOM0 $*"; }
@@ -164,13 +167,25 @@ save_restore() {
 	rm -f "$sr_file" "/run/xsb/$sv_name.busy"
 }
 
+# hog MiB: a paused PV domain "hog" of MiB (0: none), from a guest kernel
+hog() {
+	xl destroy hog >/dev/null 2>&1
+	sv_rc=0 sv_out="no hog"
+	[ "$1" -gt 0 ] || return
+	set -- "$1" /guest/vmlinux-*
+	printf '%s\n' 'name = "hog"' 'type = "pv"' "kernel = \"$2\"" \
+		"memory = $1" "maxmem = $1" >/run/xsb/hog.cfg
+	sv_out=$(xl create -p /run/xsb/hog.cfg 2>&1); sv_rc=$?
+	[ $sv_rc = 0 ] && sv_out="hog of $1 MiB; free $(xl info | sed -n 's/^free_memory *: *//p') MiB"
+}
+
 # serve NAME DOMID SEQ COMMAND: carry out one request, reply, log it
 serve() {
 	sv_name=$1 sv_id=$2 sv_newid=$2 sv_seq=$3 sv_cmd=$4 sv_rc=0 sv_out=
 	sv_t0=$(up)
 	sv_arg=${sv_cmd#* }
 	case $sv_cmd in
-	"mem-set "*|"mem-max "*|"pause "*)
+	"mem-set "*|"mem-max "*|"pause "*|"hog "*)
 		case $sv_arg in ''|*[!0-9]*) sv_rc=22 sv_out="not a number: $sv_arg" ;; esac ;;
 	"sysrq "?) ;;
 	free|save-restore) ;;
@@ -184,6 +199,7 @@ serve() {
 			sv_out=$( { xl pause "$sv_name" && sleep "$sv_arg" && xl unpause "$sv_name"; } 2>&1)
 			sv_rc=$? ;;
 		"sysrq "*) sv_out=$(xl sysrq "$sv_name" "$sv_arg" 2>&1); sv_rc=$? ;;
+		"hog "*) hog "$sv_arg" ;;
 		free)
 			sv_out=$(xl info 2>&1 | sed -n 's/^free_memory *: *//p')
 			[ -n "$sv_out" ] || sv_rc=1 ;;
