@@ -5,7 +5,8 @@
 # Inside kbuild (in tree, or `make -C $(KDIR) M=$(PWD)`) this is a kbuild
 # Makefile.  Run directly, it builds the module out of tree against the
 # running kernel's headers (KDIR=... for others) and runs the project's
-# commands: demo, check, check-fast, patches, intree, fuzz, stress, bench.
+# commands: demo, check, check-fast, patches, intree, fuzz, stress,
+# overcommit, bench.
 #
 # The module is xen_selfballoon.ko: kbuild cannot name a composite object
 # after one of its parts, and xen-selfballoon.c is one of them.
@@ -70,10 +71,15 @@ fuzz:
 stress:
 	scripts/stress.sh $(STRESS_ARGS)
 
+# several guests under one Xen, selfballooning off then on
+# (Documentation/xen-selfballoon-performance.rst, "Several guests on one host")
+overcommit:
+	scripts/overcommit.sh $(OVERCOMMIT_ARGS)
+
 # the policy lab and the domU figures (Documentation/xen-selfballoon-performance.rst)
 bench:
 	scripts/bench.sh $(BENCH_ARGS)
 
-.PHONY: stress bench
+.PHONY: stress overcommit bench
 
 endif

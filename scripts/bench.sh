@@ -4,8 +4,8 @@
 # make bench: the policy lab and the driver's figures in a real domU
 # (Documentation/xen-selfballoon-performance.rst).
 #
-#   scripts/bench.sh [--no-domu] [--kver 6.1|6.12] [--from DIR]
-#                    [-- SIM-OPTION...]
+#   scripts/bench.sh [--no-domu] [--no-closedloop] [--kver 6.1|6.12]
+#                    [--from DIR] [-- SIM-OPTION...]
 #
 # 1. tools/selfballoon-sim (built by tools/Makefile from the policy source,
 #    unchanged) replays every trace in tests/traces/ through the oracle,
@@ -25,6 +25,10 @@
 #    goal -> the balloon at that target), replays the fresh recording (it
 #    must match tick for tick) and runs it through the table too.  Writes
 #    out/bench/domu/ (the run), out/bench/domu-<kver>.csv and its plot.
+# 4. Unless --no-domu or --no-closedloop: the closed loop
+#    (scripts/bench-closedloop.sh, about 45 minutes): the committed and the
+#    pressure policy under the same real workloads in one 6.12 domU, and
+#    the reaction to reclaim over 10 bursts per policy.
 #
 # Exit status 0 only if every step ran and every replay matched.
 
@@ -35,14 +39,15 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 
 OUT=$TOP/out/bench
 SIM=$TOP/out/userspace/sim/selfballoon-sim
-domu=true kver=6.12 sim_args=() from=
+domu=true closedloop=true kver=6.12 sim_args=() from=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--no-domu) domu=false; shift ;;
+	--no-closedloop) closedloop=false; shift ;;
 	--kver) kver=${2:-}; shift 2 || break ;;
 	--from) from=${2:-}; shift 2 || break ;;
 	--) shift; sim_args=("$@"); break ;;
-	*) echo "usage: $0 [--no-domu] [--kver 6.1|6.12] [--from DIR] [-- SIM-OPTION...]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--no-domu] [--no-closedloop] [--kver 6.1|6.12] [--from DIR] [-- SIM-OPTION...]" >&2; exit 2 ;;
 	esac
 done
 failures=0
@@ -209,7 +214,15 @@ echo
 echo "== the fresh domU trace through the five policies"
 run_table "$OUT/domu-table.csv" "$fresh" && table "$OUT/domu-table.csv"
 
+if $closedloop && [ -z "$from" ]; then
+	echo
+	echo "== the two policies closed loop in a real Xen PV domU (scripts/bench-closedloop.sh)"
+	"$TOP/scripts/bench-closedloop.sh" || fail "the closed loop did not complete"
+else
+	echo "bench: the closed loop skipped (--no-closedloop or --from)"
+fi
+
 echo
-echo "files: $OUT/traces.csv $OUT/*.png $fresh $run/"
+echo "files: $OUT/traces.csv $OUT/*.png $fresh $run/ $OUT/closedloop/"
 echo "bench: $failures failure(s)"
 exit $((failures > 0))

@@ -14,14 +14,15 @@
 #             guest created, every workload completed, no OOM kill, the
 #             driver's target never above the toolstack's, the guests'
 #             memory within the host's at every sample)
-#   --host-mb QEMU's memory (default 2560: Xen, a 1 GiB dom0 and about
-#             1.5 GiB for the guests)
+#   --host-mb QEMU's memory (default 3136: Xen, a 1600 MiB dom0, which
+#             holds the guests' sparse swap disks, and about 1.5 GiB for
+#             the guests)
 #
 # Each run: Debian 6.12 guests "web", "db" and "build" (memory 384 MiB,
-# maxmem 1024 MiB, 64 MiB swap, 1 vCPU) created 30 s apart by xl; each
+# maxmem 1024 MiB, 320 MiB swap, 1 vCPU) created 30 s apart by xl; each
 # asks dom0 for `xl mem-set NAME 1024` once up (the toolstack giving it all
 # it may have), runs its workload at a set uptime (web, db: stress-ng with a
-# 600 MiB working set for 45 s; build: this driver's module built
+# 400 MiB working set for 45 s; build: this driver's module built
 # against the 6.12 headers, then the same stress-ng) and stays up until
 # about the same host time as the others (tests/domu/overcommit.sh).  With
 # selfballooning off no driver is loaded; on, xen_selfballoon.ko
@@ -37,7 +38,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/scripts/lib/deps.sh"
 . "$TOP/scripts/lib/build.sh"
 
-MODES="off on" CHECK=0 HOST_MB=2560
+MODES="off on" CHECK=0 HOST_MB=3136
 while [ $# -gt 0 ]; do
 	case $1 in
 	--modes) MODES=$2; shift 2 ;;
@@ -61,14 +62,15 @@ ko=$(build_module 6.12) || { fail setup "the module does not build for 6.12"; ex
 # run MODE: one run of the three guests
 run() {
 	local mode=$1 dir=$OUT/$1
+	rm -rf "$dir" "$dir.run.log"
 	printf '%s\n' "MODE=$mode" TOOLSTACK_MB=1024 \
-		'WL_web="40 vm600"' 'END_web=420' \
-		'WL_db="130 vm600"' 'END_db=390' \
+		'WL_web="40 vm400"' 'END_web=420' \
+		'WL_db="130 vm400"' 'END_db=390' \
 		'WL_build="200 kbuild"' 'END_build=360' >"$OUT/overcommit.conf"
 	echo "== overcommit, selfballooning $mode: web, db, build (memory 384, maxmem 1024 MiB each) on a ${HOST_MB} MiB host"
-	"$TOP/scripts/xen-qemu/run-domu.sh" --host-mb "$HOST_MB" --timeout 900 \
+	"$TOP/scripts/xen-qemu/run-domu.sh" --host-mb "$HOST_MB" --dom0-mb 1600 --timeout 900 \
 		--files "$ko $TOP/tests/domu/lib.sh $OUT/overcommit.conf $OUT/src.tar" \
-		--bins stress-ng --swap 64 --memory 384 --maxmem 1024 --vcpus 1 \
+		--bins stress-ng --swap 320 --memory 384 --maxmem 1024 --vcpus 1 \
 		--kver 6.12 --scenario "$TOP/tests/domu/overcommit.sh" --out "$dir" \
 		--guest web \
 		--guest db --start-delay 30 \
@@ -175,7 +177,11 @@ if [ $CHECK = 0 ]; then
 		echo "set multiplot layout $(wc -w <<<"$plots"),1"
 		echo "set xlabel 'host time (s)'; set ylabel 'MiB'; set key outside right; set grid"
 		for m in $plots; do
-			cols=$(head -n 1 "$OUT/$m/mem.csv" | tr ',' '\n' | grep -n '_kb$' | grep -v target | cut -d: -f1 | tr '\n' ' ')
+			# the columns with samples (not a guest that was never created)
+			cols=$(head -n 1 "$OUT/$m/mem.csv" | tr ',' '\n' | grep -n '_kb$' | grep -v target | cut -d: -f1 |
+				while read -r c; do
+					awk -F, -v c="$c" 'NR > 1 && $c != "" { f = 1; exit } END { exit !f }' "$OUT/$m/mem.csv" && echo "$c"
+				done | tr '\n' ' ')
 			printf "set title 'selfballooning %s'\nplot" "$m"
 			sep=
 			for c in $cols; do

@@ -15,8 +15,10 @@
 #
 # The driver runs with its defaults (interval 5 s, down-hysteresis 8, ...)
 # and the grace period off.  Before every run the guest is brought to the
-# same state: the policy switched, the page cache dropped, the target on
-# its floor (down-hysteresis 1 for the descent), then six ticks idle.
+# same state: the policy switched, the page cache dropped, the target as
+# low as it goes (down-hysteresis 1 and 1 s ticks for the descent, until
+# two ticks in a row moved it less than 1 MiB), then six ticks idle at the
+# defaults.
 #
 # Workloads (each a real program from the workload image, in chroot /w):
 #   kbuild  make modules of this driver against the 6.12 headers, twice
@@ -90,11 +92,24 @@ prepare() {
 	try_write $SB/selfballoon_policy "$1" >/dev/null
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
+	# the descent at 1 s ticks and down-hysteresis 1, until two ticks in a
+	# row moved the target less than 1 MiB (on the floor, or on a goal at
+	# rest above it)
+	try_write $SB/selfballoon_interval 1 >/dev/null
 	try_write $SB/selfballoon_downhysteresis 1 >/dev/null
-	settle_on_floor 30 15
+	pr_n=0 pr_ok=0 pr_prev=0
+	while [ $pr_ok -lt 2 ] && [ $pr_n -lt 60 ]; do
+		wait_ticks 1 10; pr_n=$((pr_n + 1))
+		snap
+		pr_d=$((T_TARGET - pr_prev)); pr_d=${pr_d#-}
+		if [ $pr_d -lt 1024 ]; then pr_ok=$((pr_ok + 1)); else pr_ok=0; fi
+		pr_prev=$T_TARGET
+	done
 	wait_balloon 60
 	try_write $SB/selfballoon_downhysteresis 8 >/dev/null
+	try_write $SB/selfballoon_interval 5 >/dev/null
 	wait_ticks 6 60
+	echo "CLOSEDLOOP prepared $1 target_kb=$(rd last_target_kb) floor_kb=$(rd last_floor_kb) after $pr_n ticks"
 }
 
 wl_kbuild() {

@@ -3,16 +3,16 @@
 # guests under one Xen whose maxmem add up to more than the host has.
 #
 # Runs as /scenario.sh in each guest (memory 384 MiB, maxmem 1024 MiB, a
-# 64 MiB swap disk), with /xen_selfballoon.ko, /lib.sh, stress-ng and
+# 320 MiB swap disk), with /xen_selfballoon.ko, /lib.sh, stress-ng and
 # /overcommit.conf, which sets
 #   MODE        off (no driver loaded, as without selfballooning) or on
 #               (insmod xen_selfballoon.ko selfballooning, its defaults)
 #   TOOLSTACK_MB  what the toolstack gives every guest once it is up
 #               (xl mem-set, the same in both modes: 1024)
 #   WL_<name>   "AT WHAT": at uptime AT s this guest runs WHAT, one of
-#               vm600 (stress-ng --vm 1 --vm-bytes 600M --vm-keep, 45 s)
+#               vm400 (stress-ng --vm 1 --vm-bytes 400M --vm-keep, 45 s)
 #               kbuild (this driver's module built against the 6.12
-#               headers of the workload image, then vm600)
+#               headers of the workload image, then vm400)
 #   END_<name>  the uptime (s) at which it exits: the guests are started
 #               apart, and each stays up (holding its memory) until about
 #               the same host time
@@ -37,7 +37,7 @@ mem_kb() { cat $XM/info/current_kb; }
 eval "wl=\${WL_$(echo "$NAME" | tr - _):-}"
 eval "end=\${END_$(echo "$NAME" | tr - _):-300}"
 set -- $wl
-WL_AT=${1:-60} WHAT=${2:-vm600}
+WL_AT=${1:-60} WHAT=${2:-vm400}
 echo "OVERCOMMIT guest $NAME mode $MODE workload $WHAT at $WL_AT s, end at $end s, kernel $(uname -r), MemTotal $(meminfo_kb MemTotal) kB"
 
 mkswap /dev/xvdb >/dev/null 2>&1 && swapon /dev/xvdb
@@ -68,9 +68,12 @@ if [ "$WHAT" = kbuild ]; then
 	KHDR=$(cd /w && ls -d usr/src/linux-headers-*-amd64 | head -n 1)
 	mkdir -p /w/work/src && tar -xf /src.tar -C /w/work/src
 fi
-vm600() { stress-ng --vm 1 --vm-bytes 600M --vm-keep --timeout 45s --quiet; }
+# 400 MiB: a guest at its floor (about 210 MiB, MemTotal about 150 MiB)
+# with its 320 MiB swap may map it at once (the kernel's heuristic
+# overcommit refuses one mapping larger than MemTotal + SwapTotal)
+vm400() { stress-ng --vm 1 --vm-bytes 400M --vm-keep --timeout 45s --quiet; }
 kbuild() {
-	chroot /w make -s -C "/$KHDR" M=/work/src modules >/dev/null && vm600
+	chroot /w make -s -C "/$KHDR" M=/work/src modules >/dev/null && vm400
 }
 
 upto "$WL_AT"
