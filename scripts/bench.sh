@@ -4,7 +4,7 @@
 # make bench: the policy lab and the driver's figures in a real domU
 # (Documentation/xen-selfballoon-performance.rst).
 #
-#   scripts/bench.sh [--no-domu] [--no-closedloop] [--kver 6.1|6.12]
+#   scripts/bench.sh [--no-domu] [--closedloop] [--kver 6.1|6.12]
 #                    [--from DIR] [-- SIM-OPTION...]
 #
 # 1. tools/selfballoon-sim (built by tools/Makefile from the policy source,
@@ -25,7 +25,8 @@
 #    goal -> the balloon at that target), replays the fresh recording (it
 #    must match tick for tick) and runs it through the table too.  Writes
 #    out/bench/domu/ (the run), out/bench/domu-<kver>.csv and its plot.
-# 4. Unless --no-domu or --no-closedloop: the closed loop
+# 4. With --closedloop (not yet by default: it has not had a complete run
+#    yet) and without --no-domu: the closed loop
 #    (scripts/bench-closedloop.sh, about 45 minutes): the committed and the
 #    pressure policy under the same real workloads in one 6.12 domU, and
 #    the reaction to reclaim over 10 bursts per policy.
@@ -39,15 +40,15 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 
 OUT=$TOP/out/bench
 SIM=$TOP/out/userspace/sim/selfballoon-sim
-domu=true closedloop=true kver=6.12 sim_args=() from=
+domu=true closedloop=false kver=6.12 sim_args=() from=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--no-domu) domu=false; shift ;;
-	--no-closedloop) closedloop=false; shift ;;
+	--closedloop) closedloop=true; shift ;;
 	--kver) kver=${2:-}; shift 2 || break ;;
 	--from) from=${2:-}; shift 2 || break ;;
 	--) shift; sim_args=("$@"); break ;;
-	*) echo "usage: $0 [--no-domu] [--no-closedloop] [--kver 6.1|6.12] [--from DIR] [-- SIM-OPTION...]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--no-domu] [--closedloop] [--kver 6.1|6.12] [--from DIR] [-- SIM-OPTION...]" >&2; exit 2 ;;
 	esac
 done
 failures=0
@@ -214,12 +215,12 @@ echo
 echo "== the fresh domU trace through the five policies"
 run_table "$OUT/domu-table.csv" "$fresh" && table "$OUT/domu-table.csv"
 
-if $closedloop && [ -z "$from" ]; then
+if $domu && $closedloop && [ -z "$from" ]; then
 	echo
 	echo "== the two policies closed loop in a real Xen PV domU (scripts/bench-closedloop.sh)"
 	"$TOP/scripts/bench-closedloop.sh" || fail "the closed loop did not complete"
 else
-	echo "bench: the closed loop skipped (--no-closedloop or --from)"
+	echo "bench: the closed loop not run (it needs --closedloop, the domU and no --from)"
 fi
 
 echo
